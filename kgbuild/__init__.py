@@ -1,4 +1,59 @@
-"""kgbuild: rule-based knowledge graphs from ML paper abstracts."""
+"""kgbuild: rule-based knowledge graphs from ML paper abstracts.
+
+The library behind the ``kgbuild`` CLI, for notebooks::
+
+    import kgbuild
+    kgbuild.build()                                    # bundled sample corpus -> embedded store
+    df = kgbuild.query("methods-beating", baseline="full fine-tuning", dataset="GLUE")
+
+Stages, importable one by one: ``kgbuild.read.read_papers`` -> ``kgbuild.extract.extract_papers``
+-> ``kgbuild.resolve.resolve`` -> ``kgbuild.rows.to_rows`` -> ``kgbuild.stores.open_store``.
+"""
 from __future__ import annotations
 
+from .errors import KgbuildError
+from .records import (CanonicalEntity, Comparison, Entity, EntityLink, Evidence, Extraction, GraphRows, Paper,
+                      Proposal, Reject, Result, WriteStats)
+
 __version__ = "0.1.0"
+
+
+def build(input_path=None, **kwargs):
+    """Build the graph from ``input_path`` (default: the bundled sample corpus). See ``pipeline.build``."""
+    from .pipeline import build as _build
+    from .read import SAMPLE_CORPUS
+
+    return _build(input_path or SAMPLE_CORPUS, **kwargs)
+
+
+def extract(papers, **kwargs):
+    """Extract and resolve a list of ``Paper`` records in memory. See ``pipeline.extract``."""
+    from .pipeline import extract as _extract
+
+    return _extract(papers, **kwargs)
+
+
+def read_papers(path=None, **kwargs):
+    """Read papers from ``path`` (default: the bundled sample corpus). See ``read.read_papers``."""
+    from .read import SAMPLE_CORPUS, read_papers as _read
+
+    return _read(path or SAMPLE_CORPUS, **kwargs)
+
+
+def query(name, store=None, **params):
+    """Run the named query from ``cypher/`` and return a pandas DataFrame. See ``query.query``."""
+    from .query import query as _query
+
+    return _query(name, store=store, **params)
+
+
+def open_store(neo4j_uri=None, **kwargs):
+    """Neo4j when a URI is given (or ``NEO4J_URI`` is set), else the embedded FalkorDB store."""
+    from .stores import open_store as _open
+
+    return _open(neo4j_uri, **kwargs)
+
+
+__all__ = ["build", "extract", "query", "read_papers", "open_store", "KgbuildError", "CanonicalEntity",
+           "Comparison", "Entity", "EntityLink", "Evidence", "Extraction", "GraphRows", "Paper", "Proposal",
+           "Reject", "Result", "WriteStats"]

@@ -1,0 +1,40 @@
+# kgbuild — two commands on a fresh machine:
+#   make demo   build the bundled corpus on the embedded store and answer a question
+#   make test   start a local Neo4j, run every test, stop it (what .ci/run calls)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.kgbuild-installed
+
+.PHONY: install demo test test-fast neo4j-start neo4j-stop bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/kgbuild build --fresh
+	$(BIN)/kgbuild query methods-beating --param baseline="full fine-tuning" --param dataset=GLUE
+
+test: install
+	BIN=$(BIN) bash scripts/run-tests.sh
+
+test-fast: install
+	$(BIN)/pytest -q -m "not neo4j and not slow"
+
+neo4j-start: install
+	$(BIN)/kgbuild neo4j start
+
+neo4j-stop: install
+	$(BIN)/kgbuild neo4j stop
+
+bench: install
+	$(BIN)/python benchmarks/extract_speed.py
+	$(BIN)/python benchmarks/load.py --store embedded
+
+clean:
+	rm -rf $(VENV) .kgbuild neo4j-local/target

@@ -1,0 +1,5 @@
+"""``python -m kgbuild`` = the ``kgbuild`` command."""
+from .cli import main
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,245 @@
+"""The ``kgbuild`` command line: thin over the library.
+
+Every command parses options, calls one library function, renders the result, and turns a
+``KgbuildError`` into one clear message and a non-zero exit (no traceback).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..errors import KgbuildError
+from .render import output_options, render_rows
+
+
+class KgbuildGroup(click.Group):
+    """Translate library errors once, here, into ``Error: …`` plus a hint."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KgbuildError as exc:
+            msg = exc.message + (f"\n  hint: {exc.hint}" if exc.hint else "")
+            raise click.ClickException(msg) from None
+
+
+def _sample() -> str:
+    from ..read import SAMPLE_CORPUS
+
+    return str(SAMPLE_CORPUS)
+
+
+def _echo_err(text: str) -> None:
+    click.echo(text, err=True)
+
+
+@click.group(cls=KgbuildGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kgbuild")
+def cli() -> None:
+    """kgbuild: a knowledge graph of ML methods, models, datasets, results and claims, from abstracts.
+
+    \b
+    Example:
+      kgbuild build                      # the bundled sample corpus into the embedded store
+      kgbuild query methods-beating --param baseline="full fine-tuning" --param dataset=GLUE
+    """
+
+
+# --------------------------------------------------------------------------- extract
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Output JSON Lines file ('-' for stdout).")
+@click.option("--input-format", type=click.Choice(["seed", "jsonl", "csv"]), default=None,
+              help="Input format (default: from the file name and content).")
+@click.option("--full", is_flag=True, help="Write full records with provenance (sentences, offsets, rule ids).")
+@click.option("--overrides", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Resolution overrides file (forced merges / splits; default ./resolution.json if present).")
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False), default=None,
+              help="Where to write rejected records (default OUTPUT.rejects.jsonl).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
+def extract(input_path, output, input_format, full, overrides, rejects_path, quiet):
+    """Extract one EXTRACTION-SCHEMA record per paper into a JSON Lines file.
+
+    \b
+    Example:
+      kgbuild extract papers.jsonl -o extractions.jsonl
+    """
+    from ..pipeline import extract_file
+
+    stats = extract_file(input_path, output, fmt=input_format, full=full, overrides=overrides,
+                         rejects_path=rejects_path, quiet=quiet)
+    if not quiet:
+        _echo_err(stats.summary())
+
+
+# --------------------------------------------------------------------------- build
+@cli.command()
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(dir_okay=False))
+@click.option("--neo4j-uri", envvar="NEO4J_URI", default=None,
+              help="Write to this Neo4j server (default: $NEO4J_URI, else the embedded store).")
+@click.option("--input-format", type=click.Choice(["seed", "jsonl", "csv"]), default=None)
+@click.option("--fresh", is_flag=True, help="Empty the graph before writing.")
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000),
+              help="Rows per UNWIND batch.")
+@click.option("--overrides", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Resolution overrides file (default ./resolution.json if present).")
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False), default=None,
+              help="Where to write rejected records (default .kgbuild/rejects.jsonl).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
+def build(input_path, neo4j_uri, input_format, fresh, batch_size, overrides, rejects_path, quiet):
+    """Read, extract, resolve and write the graph (the bundled sample corpus by default).
+
+    \b
+    Example:
+      kgbuild build                                   # sample corpus → embedded store
+      kgbuild build papers.jsonl --neo4j-uri bolt://localhost:7687
+    """
+    from ..pipeline import build as run_build
+
+    stats = run_build(input_path or _sample(), neo4j_uri=neo4j_uri, fmt=input_format, fresh=fresh,
+                      batch_size=batch_size, overrides=overrides, rejects_path=rejects_path, quiet=quiet)
+    if not quiet:
+        _echo_err(stats.summary())
+
+
+# --------------------------------------------------------------------------- query
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.BadParameter(f"expected key=value, got {pair!r}", param_hint="--param")
+        key, value = pair.split("=", 1)
+        params[key.strip()] = value
+    return params
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@click.option("--list", "list_", is_flag=True, help="Show the query catalogue.")
+@click.option("--show", is_flag=True, help="Print the query's Cypher (paste-ready for Neo4j Browser) instead of running it.")
+@click.option("--neo4j-uri", envvar="NEO4J_URI", default=None,
+              help="Query this Neo4j server (default: $NEO4J_URI, else the embedded store).")
+@output_options
+def query(name, params, list_, show, neo4j_uri, fmt):
+    """Run a named query from cypher/ and print its rows.
+
+    \b
+    Example:
+      kgbuild query --list
+      kgbuild query methods-beating --param baseline="full finetuning" --param dataset=GLUE
+      kgbuild query results-on --param dataset=Spider --format csv
+    """
+    from ..query import list_queries, load_query, run_query
+    from ..stores import open_store
+
+    if list_ or not name:
+        rows = [{"name": q.name, "parameters": ", ".join(f"{p}={d!r}" for p, d in q.params.items()),
+                 "answers": q.description} for q in list_queries()]
+        click.echo(render_rows(rows, fmt))
+        return
+    spec = load_query(name)
+    if show:
+        click.echo(spec.text)
+        return
+    with open_store(neo4j_uri) as store:
+        rows = run_query(store, name, _parse_params(params))
+    click.echo(render_rows(rows, fmt))
+
+
+# --------------------------------------------------------------------------- entities
+@cli.command()
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(dir_okay=False))
+@click.option("--type", "type_", type=click.Choice(["Method", "Model", "Dataset", "Task", "Metric"]), default=None)
+@click.option("--search", default=None, help="Only entities whose name or an alias contains this text.")
+@click.option("--overrides", type=click.Path(exists=True, dir_okay=False), default=None)
+@output_options
+def entities(input_path, type_, search, overrides, fmt):
+    """List canonical entities with their aliases and the reason for each merge.
+
+    \b
+    Example:
+      kgbuild entities --type Method --search fine-tuning
+    """
+    from ..pipeline import RunStats, _load_resolver, iter_extractions
+    from ..resolve import entity_table
+
+    resolver = _load_resolver(overrides)
+    stats = RunStats()
+    for ex in iter_extractions(input_path or _sample(), rejects=stats.rejects):
+        resolver.learn(ex)
+    resolver.finalize()
+    rows = entity_table(resolver, type=type_, search=search)
+    click.echo(render_rows(rows, fmt))
+
+
+# --------------------------------------------------------------------------- explain
+@cli.command()
+@click.argument("paper_id")
+@click.option("--input", "input_path", type=click.Path(dir_okay=False), default=None,
+              help="The file the paper is in (default: the bundled sample corpus).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def explain(paper_id, input_path, as_json):
+    """Show a paper's sentences with the spans and facts found in each, and the rule behind each.
+
+    \b
+    Example:
+      kgbuild explain seed-0001
+    """
+    from dataclasses import asdict
+
+    from ..explain import explain_paper, find_paper, format_explanation
+
+    paper = find_paper(input_path or _sample(), paper_id)
+    ex, reports = explain_paper(paper)
+    if as_json:
+        click.echo(json.dumps({"paper_id": paper.id, "title": paper.title, "extraction": ex.to_schema(),
+                               "sentences": [asdict(r) for r in reports]}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_explanation(paper, ex, reports))
+
+
+# --------------------------------------------------------------------------- eval
+@cli.command("eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False))
+@click.option("--show-errors", is_flag=True, help="List false positives and misses per paper.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def eval_cmd(gold, input_path, show_errors, as_json):
+    """Score extraction on INPUT against GOLD (EXTRACTION-SCHEMA matching rules).
+
+    \b
+    Example:
+      kgbuild eval eval/gold-heldout.jsonl kgbuild/data/abstracts-seed.txt --show-errors
+    """
+    from ..evaluate import evaluate_file, format_scores
+
+    scores = evaluate_file(gold, input_path, show_errors=show_errors)
+    if as_json:
+        click.echo(json.dumps(scores.to_dict(), indent=2))
+    else:
+        click.echo(format_scores(scores, show_errors=show_errors))
+
+
+def _mount_optional_groups() -> None:
+    try:
+        from .neo4j import neo4j_group
+    except ImportError:  # pragma: no cover - only while the launcher module is missing
+        return
+    cli.add_command(neo4j_group, "neo4j")
+
+
+_mount_optional_groups()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="kgbuild")
+
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,597 @@
+"""Read paper abstracts from the bundled seed text, JSON Lines or CSV into ``Paper`` records.
+
+This is the first stage: everything later (``nlp``/``extract``, ``resolve``, ``rows``, the
+stores) consumes the ``Paper`` stream produced here, so the reader is where messy input is made
+trustworthy. Three rules drive the design:
+
+* **Streaming.** Files are read as bytes one line at a time and decoded per line, so a corpus of
+  any size uses constant memory (only the set of ids seen so far grows, to catch duplicates) and
+  one undecodable line costs one record, not the whole file.
+* **Bad records are data, not errors.** A record that cannot become a ``Paper`` is appended to the
+  caller's ``rejects`` list as a ``Reject(file, line, reason, snippet)`` and skipped; the caller
+  counts them (``count_summary``) and may write them out (``write_rejects``). Only a file that
+  cannot be read at all (missing, a directory, unknown format, CSV without a header) raises
+  ``ReadError``.
+* **Stable ids.** Seed papers are ``seed-%04d`` by title ordinal (rejected titles count too, so a
+  damaged paper never renumbers the ones after it); JSONL/CSV papers keep their ``id`` or get
+  ``derive_id(title)``, which depends on the title alone.
+
+Reject reasons start with one of ``REASON_KINDS`` (details may follow), so ``count_summary`` can
+group them. One reason is a *warning*, not a rejection: a ``year`` that is not an integer
+("2021a", "n.d.", 2021.5) is dropped, the paper is still yielded (its abstract is what the graph
+needs) and a ``Reject`` whose reason starts with ``"warning: "`` is recorded so the analyst can
+find the record (``is_warning`` tells them apart).
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import json
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any, BinaryIO, Iterable, Iterator, Literal
+
+from kgbuild.errors import ReadError
+from kgbuild.normalize import fold, match_key
+from kgbuild.records import Paper, Reject
+
+__all__ = [
+    "SAMPLE_CORPUS", "FORMATS", "REASON_KINDS", "read_papers", "detect_format", "derive_id",
+    "line_role", "write_rejects", "count_summary", "reason_kind", "is_warning",
+]
+
+SAMPLE_CORPUS: Path = Path(__file__).parent / "data" / "abstracts-seed.txt"
+
+FORMATS: tuple[str, ...] = ("seed", "jsonl", "csv")
+Format = Literal["seed", "jsonl", "csv"]
+
+_SUFFIX_FORMATS = {
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl",
+    ".csv": "csv",
+    ".txt": "seed",
+}
+
+# Reason kinds, in the words the rejects report uses. Each Reject.reason starts with one of these.
+EMPTY_ABSTRACT = "empty abstract"
+MISSING_TITLE = "missing title"
+INVALID_JSON = "invalid JSON"
+NOT_AN_OBJECT = "JSON value is not an object"
+UNDECODABLE = "undecodable bytes"
+TITLE_NO_ABSTRACT = "title with no abstract"
+ABSTRACT_NO_TITLE = "abstract with no title"
+DUPLICATE_ID = "duplicate id"
+INVALID_ID = "invalid id"
+MALFORMED_CSV = "malformed CSV record"
+YEAR_DROPPED = "warning: non-integer year dropped"
+REASON_KINDS: tuple[str, ...] = (
+    EMPTY_ABSTRACT, MISSING_TITLE, INVALID_JSON, NOT_AN_OBJECT, UNDECODABLE, TITLE_NO_ABSTRACT,
+    ABSTRACT_NO_TITLE, DUPLICATE_ID, INVALID_ID, MALFORMED_CSV, YEAR_DROPPED,
+)
+
+_SNIPPET_CHARS = 80
+_SNIFF_BYTES = 64 * 1024
+
+
+# --------------------------------------------------------------------------- small helpers
+def _clean(text: str) -> str:
+    """Collapse every run of (Unicode) whitespace to one space and strip; other characters kept."""
+    return " ".join(text.split())
+
+
+def _snippet(text: str) -> str:
+    text = _clean(text)
+    return text if len(text) <= _SNIPPET_CHARS else text[: _SNIPPET_CHARS - 1] + "…"
+
+
+def derive_id(title: str) -> str:
+    """A stable id for a paper that has none: ``slug-of-the-title`` + ``-`` + 8 hex of a sha1.
+
+    The slug makes ids readable in the graph and in Cypher results; the hash is taken over
+    ``normalize.match_key(title)``, so case, punctuation and whitespace variants of one title get
+    the same id (and re-reading a file gives the same ids, which keeps store writes idempotent).
+    """
+    ascii_title = fold(_clean(title)).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > 60:
+            break
+        slug = candidate
+    if not slug:
+        slug = words[0][:60] if words else "paper"
+    digest = hashlib.sha1(match_key(title).encode("utf-8")).hexdigest()[:8]
+    return f"{slug}-{digest}"
+
+
+# --------------------------------------------------------------------------- title vs abstract
+# Words after which a period does not end a sentence ("Discriminative vs. Generative").
+_NON_TERMINAL = frozenset(
+    "vs v al e.g i.e eg ie etc cf fig figs eq eqs sec no nos approx resp dr mr ms st ca et viz".split()
+)
+_BREAK = re.compile(r"([.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_NAME_COLON = re.compile(r"^\S+(?:\s\S+){0,4}:\s")  # "RASAT: ...", "Segment Anything 2: ..."
+_SMALL_WORDS = frozenset(
+    "a an and as at but by for from in into is of on or over per the to under via vs with without".split()
+)
+
+
+def _sentence_breaks(text: str) -> int:
+    """Sentence boundaries inside ``text``: a ./!/? then space then a capital or digit."""
+    n = 0
+    for m in _BREAK.finditer(text):
+        if m.group(1) == ".":
+            before = text[: m.start(1)].rsplit(None, 1)
+            word = before[-1].lower().lstrip("(\"'") if before else ""
+            if word in _NON_TERMINAL or len(word) == 1:  # abbreviation or an initial ("J. Smith")
+                continue
+        n += 1
+    return n
+
+
+def _title_cased(words: list[str]) -> bool:
+    """Most content words start with a capital (or are acronyms / mixed case like "Seq2Seq")."""
+    content = [w for w in words if w.lower().strip(",:;()") not in _SMALL_WORDS]
+    if not content:
+        return False
+    capital = sum(1 for w in content if w.lstrip("\"'“(")[:1].isupper() or w[:1].isdigit())
+    return capital / len(content) >= 0.6
+
+
+def line_role(text: str) -> Literal["title", "abstract"] | None:
+    """Whether a seed line reads like a title, an abstract, or cannot be told (``None``).
+
+    Decided by content so that one missing line does not flip every later pair. A title is short
+    (at most 30 words), has no sentence break inside and no final period, and is usually
+    title-cased or shaped "Name: subtitle". An abstract is long (40+ words) or has several
+    sentences or ends with a period. The caller resolves ``None`` from context (what the
+    previous line was).
+    """
+    text = _clean(text)
+    if not text:
+        return None
+    words = text.split()
+    n = len(words)
+    stripped = text.rstrip("\"'”’)]")
+    final_period = stripped.endswith(".") and not stripped.endswith("...")
+    breaks = _sentence_breaks(text)
+    titleish = bool(_NAME_COLON.match(text)) or _title_cased(words)
+    if n >= 40 or breaks >= 2 or (breaks == 1 and final_period):
+        return "abstract"
+    if not final_period and breaks == 0 and n <= 30:
+        return "title"
+    if final_period and n >= 12 and not titleish:
+        return "abstract"
+    if not final_period and titleish:
+        return "title"
+    return None
+
+
+# Page chrome scraped along with the listing. Matched against the whole (short) line, so a real
+# title that merely starts with one of these words is never dropped.
+_CHROME = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"get trending papers in your email inbox(?: once a day)?[.!]?",
+        r"subscribe[.!]?",
+        r"(?:sign in|sign up|log in|login|logout|log out)",
+        r"(?:trending|daily|latest|top) papers",
+        r"(?:load|show|view|see) (?:more|all)(?: papers)?",
+        r"back to top",
+    )
+]
+_SUBSCRIBE_PREFIX = re.compile(r"^Subscribe(?=[A-Z0-9])")
+
+
+def _is_chrome(text: str) -> bool:
+    return len(text) <= 80 and any(p.fullmatch(text) for p in _CHROME)
+
+
+# --------------------------------------------------------------------------- byte lines
+class _Decoder:
+    """Decode byte lines one at a time; the codec must map ``\\n`` to the byte 0x0A."""
+
+    def __init__(self, encoding: str):
+        self.encoding = encoding
+        self.first = True
+
+    def decode(self, raw: bytes) -> str:
+        text = raw.decode(self.encoding)  # may raise UnicodeDecodeError
+        if self.first:
+            self.first = False
+            text = text.removeprefix("\ufeff")
+        return text
+
+    def decode_lossy(self, raw: bytes) -> str:
+        return raw.decode(self.encoding, errors="replace").removeprefix("\ufeff")
+
+
+def _check_encoding(encoding: str, path: Path) -> None:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ReadError(f"{path}: unknown encoding {encoding!r}") from None
+    if "\n".encode(encoding) != b"\n":
+        raise ReadError(
+            f"{path}: encoding {encoding!r} is not line-compatible with ASCII",
+            hint="convert the file to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)",
+        )
+
+
+def _undecodable(err: UnicodeDecodeError, encoding: str) -> str:
+    return f"{UNDECODABLE} ({encoding}): byte 0x{err.object[err.start]:02x} at column {err.start + 1}"
+
+
+def _lines(f: BinaryIO, path: Path) -> Iterator[tuple[int, bytes]]:
+    """(1-based line number, raw line without its line ending), lazily."""
+    try:
+        for n, raw in enumerate(f, 1):
+            yield n, raw.rstrip(b"\r\n")
+    except OSError as exc:
+        raise ReadError(f"{path}: read failed: {exc}") from exc
+
+
+# --------------------------------------------------------------------------- public API
+def detect_format(path: str | os.PathLike[str]) -> Format:
+    """The input format of ``path``: by suffix (.jsonl/.ndjson, .csv, .txt), else by content.
+
+    Content sniffing looks at the first non-blank line: ``{`` means JSON Lines, a comma-separated
+    header naming ``title`` and ``abstract`` means CSV, page chrome or a title-shaped line means
+    the seed format. Anything else raises ``ReadError`` rather than guessing.
+    """
+    p = _check_path(Path(path))
+    by_suffix = _SUFFIX_FORMATS.get(p.suffix.lower())
+    if by_suffix:
+        return by_suffix  # type: ignore[return-value]
+    try:
+        with p.open("rb") as f:
+            head = f.read(_SNIFF_BYTES)
+    except OSError as exc:
+        raise ReadError(f"{p}: cannot read: {exc}") from exc
+    if b"\x00" in head:
+        raise ReadError(f"{p}: looks like a binary file, not papers (use .jsonl, .csv or seed .txt)")
+    first = next((ln.strip() for ln in head.decode("utf-8", errors="replace").splitlines() if ln.strip()), "")
+    first = first.removeprefix("\ufeff")
+    if first.startswith("{"):
+        return "jsonl"
+    header = {c.strip().strip('"').lower() for c in next(csv.reader([first]), [])} if first else set()
+    if {"title", "abstract"} <= header:
+        return "csv"
+    if first and (_is_chrome(first) or line_role(_SUBSCRIBE_PREFIX.sub("", first)) == "title"):
+        return "seed"
+    raise ReadError(
+        f"{p}: cannot tell the input format",
+        hint="name the file .jsonl, .csv or .txt (seed format), or pass format=",
+    )
+
+
+def read_papers(
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    rejects: list[Reject] | None = None,
+    encoding: str = "utf-8",
+) -> Iterator[Paper]:
+    """Stream the papers of ``path``; bad records go to ``rejects`` (if given) and are skipped.
+
+    ``format`` is ``"seed"``, ``"jsonl"`` or ``"csv"`` (default: ``detect_format``). The path,
+    format and encoding are checked when this is called, so a missing file or unknown format
+    raises ``ReadError`` immediately rather than at the first ``next()``; records are read lazily.
+
+    Fields (JSONL keys / CSV header columns, case-insensitive for CSV): ``id``, ``title``,
+    ``abstract``, optional ``year``, ``url``, ``authors`` (a list, or one string separated by
+    ``;`` or else by ``,``). Text is whitespace-normalised (runs collapsed, stripped; Unicode
+    kept). Rejected: a missing title, an empty abstract, invalid JSON, a JSON value that is not an
+    object, a line (CSV: a record) with undecodable bytes, a seed title with no abstract or an
+    abstract with no title, a repeated id (the first wins). A non-integer ``year`` is dropped
+    with a ``warning:`` entry in ``rejects`` and the paper is kept.
+    """
+    p = _check_path(Path(path))
+    _check_encoding(encoding, p)
+    if format is None:
+        fmt = detect_format(p)
+    elif format in FORMATS:
+        fmt = format
+    else:
+        raise ReadError(f"{p}: unknown format {format!r}", hint=f"use one of {', '.join(FORMATS)}")
+    sink: list[Reject] = rejects if rejects is not None else []
+    if fmt == "csv":
+        _check_csv_header(p, encoding)
+    reader = {"seed": _read_seed, "jsonl": _read_jsonl, "csv": _read_csv}[fmt]
+    return _dedupe(reader(p, sink, encoding), sink)
+
+
+def write_rejects(rejects: Iterable[Reject], path: str | os.PathLike[str]) -> int:
+    """Write the rejects report: one JSON object per line (``file``, ``line``, ``reason``,
+    ``snippet``), UTF-8. Returns the number written. Parent directories are created."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with p.open("w", encoding="utf-8") as f:
+        for r in rejects:
+            f.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def reason_kind(reason: str) -> str:
+    """The kind a reason belongs to (one of ``REASON_KINDS``), without its per-record details."""
+    for kind in REASON_KINDS:
+        if reason.startswith(kind):
+            return kind
+    return reason
+
+
+def is_warning(reject: Reject) -> bool:
+    """True for entries that record a repaired field: the paper itself was still read."""
+    return reject.reason.startswith("warning: ")
+
+
+def count_summary(rejects: Iterable[Reject]) -> dict[str, int]:
+    """How many rejects of each kind, most frequent first (for the one-line CLI summary)."""
+    counts = Counter(reason_kind(r.reason) for r in rejects)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+# --------------------------------------------------------------------------- checks
+def _check_path(p: Path) -> Path:
+    if not p.exists():
+        raise ReadError(f"{p}: no such file", hint="check the path (the sample corpus is kgbuild.read.SAMPLE_CORPUS)")
+    if p.is_dir():
+        raise ReadError(f"{p}: is a directory, expected a file of papers")
+    if not os.access(p, os.R_OK):
+        raise ReadError(f"{p}: permission denied")
+    return p
+
+
+def _dedupe(papers: Iterator[Paper], rejects: list[Reject]) -> Iterator[Paper]:
+    """Drop papers whose id was already seen; the first occurrence wins."""
+    seen: dict[str, int] = {}
+    for paper in papers:
+        first = seen.get(paper.id)
+        if first is not None:
+            rejects.append(Reject(paper.source, paper.line,
+                                  f"{DUPLICATE_ID} {paper.id} (first at line {first})",
+                                  _snippet(paper.title)))
+            continue
+        seen[paper.id] = paper.line
+        yield paper
+
+
+# --------------------------------------------------------------------------- seed format
+def _read_seed(path: Path, rejects: list[Reject], encoding: str) -> Iterator[Paper]:
+    """Title line, abstract line, ... after some page chrome (see module and ``line_role``).
+
+    Each non-blank line is classified by content; a line that cannot be told is taken as what the
+    alternation expects (an abstract after a title, else a title). A title followed by a title is
+    rejected and the second starts a new pair, so later pairs are never shifted. A line with
+    undecodable bytes is rejected once for its paper: if it was the title, its abstract is
+    consumed with it; if it was the abstract, the pending title goes with it.
+    """
+    src = str(path)
+    dec = _Decoder(encoding)
+    ordinal = 0
+    pending: tuple[int, int, str] | None = None  # (ordinal, line, title)
+    skip_abstract = False  # the title was undecodable: its abstract belongs to the same reject
+    after_chrome = True  # the "Subscribe" prefix is glued to the first title after page chrome
+    with path.open("rb") as f:
+        for lineno, raw in _lines(f, path):
+            bad: UnicodeDecodeError | None = None
+            try:
+                text = _clean(dec.decode(raw))
+            except UnicodeDecodeError as err:
+                bad, text = err, _clean(dec.decode_lossy(raw))
+            if not text:
+                continue
+            if _is_chrome(text):
+                after_chrome = True
+                continue
+            if after_chrome:
+                text = _SUBSCRIBE_PREFIX.sub("", text)
+                after_chrome = False
+            role = line_role(text) or ("abstract" if pending else "title")
+            if role == "title":
+                if pending:
+                    rejects.append(Reject(src, pending[1], TITLE_NO_ABSTRACT, _snippet(pending[2])))
+                ordinal += 1
+                pending = (ordinal, lineno, text)
+                skip_abstract = False
+                if bad:
+                    rejects.append(Reject(src, lineno, _undecodable(bad, encoding) + " in title", _snippet(text)))
+                    pending, skip_abstract = None, True
+                continue
+            # an abstract
+            if bad:
+                where = f" in abstract of line {pending[1]}" if pending else ""
+                rejects.append(Reject(src, lineno, _undecodable(bad, encoding) + where, _snippet(text)))
+                pending, skip_abstract = None, False
+                continue
+            if pending is None:
+                if skip_abstract:
+                    skip_abstract = False
+                else:
+                    rejects.append(Reject(src, lineno, ABSTRACT_NO_TITLE, _snippet(text)))
+                continue
+            num, tline, title = pending
+            pending = None
+            yield Paper(id=f"seed-{num:04d}", title=title, abstract=text, source=src, line=tline)
+    if pending:
+        rejects.append(Reject(src, pending[1], TITLE_NO_ABSTRACT, _snippet(pending[2])))
+
+
+# --------------------------------------------------------------------------- JSONL / CSV records
+def _parse_year(value: Any) -> tuple[int | None, bool]:
+    """(year, ok). ``ok`` is False when a value was present but is not an integer."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, True
+    if isinstance(value, bool):
+        return None, False
+    if isinstance(value, int):
+        return value, True
+    if isinstance(value, float):
+        return (int(value), True) if value.is_integer() else (None, False)
+    if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
+        return int(value.strip()), True
+    return None, False
+
+
+def _parse_authors(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        parts = value.split(";") if ";" in value else value.split(",")
+    elif isinstance(value, (list, tuple)):
+        parts = [v if isinstance(v, str) else str(v) for v in value if v is not None]
+    else:
+        parts = [str(value)]
+    return tuple(a for a in (_clean(p) for p in parts) if a)
+
+
+def _make_paper(rec: dict[str, Any], src: str, line: int, snippet: str,
+                rejects: list[Reject]) -> Paper | None:
+    """A ``Paper`` from one JSONL object / CSV row, or ``None`` after appending its reject."""
+    title = rec.get("title")
+    title = _clean(title) if isinstance(title, str) else ""
+    if not title:
+        rejects.append(Reject(src, line, MISSING_TITLE, snippet))
+        return None
+    abstract = rec.get("abstract")
+    abstract = _clean(abstract) if isinstance(abstract, str) else ""
+    if not abstract:
+        rejects.append(Reject(src, line, EMPTY_ABSTRACT, snippet))
+        return None
+    raw_id = rec.get("id")
+    if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
+        pid = derive_id(title)
+    elif isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
+        rejects.append(Reject(src, line, f"{INVALID_ID}: {json.dumps(raw_id)[:40]}", snippet))
+        return None
+    else:
+        pid = _clean(str(raw_id))
+    year, ok = _parse_year(rec.get("year"))
+    if not ok:
+        rejects.append(Reject(src, line, f"{YEAR_DROPPED}: {json.dumps(rec.get('year'), ensure_ascii=False)[:40]} "
+                                         f"(paper {pid} kept)", snippet))
+    url = rec.get("url")
+    url = (_clean(url) or None) if isinstance(url, str) else None
+    return Paper(id=pid, title=title, abstract=abstract, year=year, url=url,
+                 authors=_parse_authors(rec.get("authors")), source=src, line=line)
+
+
+def _read_jsonl(path: Path, rejects: list[Reject], encoding: str) -> Iterator[Paper]:
+    src = str(path)
+    dec = _Decoder(encoding)
+    with path.open("rb") as f:
+        for lineno, raw in _lines(f, path):
+            try:
+                text = dec.decode(raw)
+            except UnicodeDecodeError as err:
+                rejects.append(Reject(src, lineno, _undecodable(err, encoding), _snippet(dec.decode_lossy(raw))))
+                continue
+            if not text.strip():
+                continue
+            try:
+                rec = json.loads(text)
+            except json.JSONDecodeError as err:
+                rejects.append(Reject(src, lineno, f"{INVALID_JSON}: {err.msg} at column {err.colno}", _snippet(text)))
+                continue
+            if not isinstance(rec, dict):
+                rejects.append(Reject(src, lineno, f"{NOT_AN_OBJECT} (got {type(rec).__name__})", _snippet(text)))
+                continue
+            paper = _make_paper(rec, src, lineno, _snippet(text), rejects)
+            if paper is not None:
+                yield paper
+
+
+class _CsvLines:
+    """Feeds decoded lines to ``csv.reader`` and remembers which lines had undecodable bytes.
+
+    Bad bytes are decoded with ``surrogateescape`` so the CSV structure (quotes, commas, line
+    ends: all ASCII) is still parsed correctly and the record around them can be skipped whole.
+    """
+
+    def __init__(self, f: BinaryIO, path: Path, encoding: str):
+        self._it = _lines(f, path)
+        self._dec = _Decoder(encoding)
+        self.encoding = encoding
+        self.bad: dict[int, UnicodeDecodeError] = {}
+        self.lineno = 0
+
+    def __iter__(self) -> "_CsvLines":
+        return self
+
+    def __next__(self) -> str:
+        lineno, raw = next(self._it)
+        self.lineno = lineno
+        try:
+            text = self._dec.decode(raw)
+        except UnicodeDecodeError as err:
+            self.bad[lineno] = err
+            text = raw.decode(self.encoding, errors="surrogateescape").removeprefix("\ufeff")
+        return text + "\n"
+
+
+def _csv_header(row: list[str]) -> list[str]:
+    return [c.strip().lower() for c in row]
+
+
+def _check_csv_header(path: Path, encoding: str) -> None:
+    """CSV needs a header row naming at least ``title`` and ``abstract``: checked up front."""
+    try:
+        with path.open("rb") as f:
+            lines = _CsvLines(f, path, encoding)
+            for row in csv.reader(lines):
+                if not any(c.strip() for c in row):
+                    continue
+                header = _csv_header(row)
+                missing = [c for c in ("title", "abstract") if c not in header]
+                if missing:
+                    raise ReadError(
+                        f"{path}: CSV header row has no {' or '.join(repr(m) for m in missing)} column "
+                        f"(found: {', '.join(header)[:120]})",
+                        hint="the first row must name the columns: id,title,abstract[,year,url,authors]",
+                    )
+                return
+    except csv.Error as exc:
+        raise ReadError(f"{path}: cannot parse the CSV header: {exc}") from exc
+
+
+def _read_csv(path: Path, rejects: list[Reject], encoding: str) -> Iterator[Paper]:
+    src = str(path)
+    with path.open("rb") as f:
+        lines = _CsvLines(f, path, encoding)
+        reader = csv.reader(lines)
+        header: list[str] | None = None
+        prev_end = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                rejects.append(Reject(src, prev_end + 1, f"{MALFORMED_CSV}: {exc}"))
+                prev_end = lines.lineno
+                continue
+            start, end, prev_end = prev_end + 1, lines.lineno, lines.lineno
+            if not any(c.strip() for c in row):
+                continue
+            bad = {n: lines.bad.pop(n) for n in sorted(lines.bad) if start <= n <= end}
+            if header is None:
+                header = _csv_header(row)  # validated by _check_csv_header
+                continue
+            snippet = _snippet(",".join(row).encode("utf-8", "replace").decode("utf-8"))
+            if bad:
+                n, err = next(iter(bad.items()))
+                where = f" at line {n}" if n != start else ""
+                rejects.append(Reject(src, start, _undecodable(err, encoding) + where, snippet))
+                continue
+            if len(row) > len(header):
+                rejects.append(Reject(src, start, f"{MALFORMED_CSV}: {len(row)} fields, header has {len(header)}", snippet))
+                continue
+            rec = dict(zip(header, row))
+            paper = _make_paper(rec, src, start, snippet, rejects)
+            if paper is not None:
+                yield paper
