@@ -11,6 +11,7 @@ Stages, importable one by one: ``kgbuild.read.read_papers`` -> ``kgbuild.extract
 """
 from __future__ import annotations
 
+from . import query as _query_module  # bind the submodule now, so ``kgbuild.query`` below stays the function
 from .errors import KgbuildError
 from .records import (CanonicalEntity, Comparison, Entity, EntityLink, Evidence, Extraction, GraphRows, Paper,
                       Proposal, Reject, Result, WriteStats)
@@ -26,7 +27,7 @@ def build(input_path=None, **kwargs):
     return _build(input_path or SAMPLE_CORPUS, **kwargs)
 
 
-def extract(papers, **kwargs):
+def extract_resolved(papers, **kwargs):
     """Extract and resolve a list of ``Paper`` records in memory. See ``pipeline.extract``."""
     from .pipeline import extract as _extract
 
@@ -42,9 +43,7 @@ def read_papers(path=None, **kwargs):
 
 def query(name, store=None, **params):
     """Run the named query from ``cypher/`` and return a pandas DataFrame. See ``query.query``."""
-    from .query import query as _query
-
-    return _query(name, store=store, **params)
+    return _query_module.query(name, store=store, **params)
 
 
 def open_store(neo4j_uri=None, **kwargs):
@@ -54,6 +53,6 @@ def open_store(neo4j_uri=None, **kwargs):
     return _open(neo4j_uri, **kwargs)
 
 
-__all__ = ["build", "extract", "query", "read_papers", "open_store", "KgbuildError", "CanonicalEntity",
+__all__ = ["build", "extract_resolved", "query", "read_papers", "open_store", "KgbuildError", "CanonicalEntity",
            "Comparison", "Entity", "EntityLink", "Evidence", "Extraction", "GraphRows", "Paper", "Proposal",
            "Reject", "Result", "WriteStats"]

@@ -394,6 +394,9 @@ def score(gold: Iterable[dict[str, Any]], pred: Iterable[dict[str, Any]]) -> Sco
         _score_results(g.get("results") or [], p.get("results") or [], index, scores.counts["results"], errs)
         _score_comparisons(g.get("comparisons") or [], p.get("comparisons") or [], index,
                            scores.counts["comparisons"], errs)
+        if gid in scores.missing:
+            for e in errs:
+                e.reason = "no prediction for this paper"
         if errs:
             scores.errors[gid] = errs
     scores.unscored = [str(p.get("paper_id")) for p in pred if id(p) not in used]
@@ -421,16 +424,31 @@ def format_scores(scores: Scores, show_errors: bool = False) -> str:
     return "\n".join(lines)
 
 
-def evaluate_file(gold_path: str | Path, input_path: str | Path, *, show_errors: bool = False) -> Scores:
-    """Read ``input_path``, extract the papers present in gold, and score them.
+def evaluate_file(gold_path: str | Path, input_path: str | Path, *, show_errors: bool = False,
+                  resolve: bool = True) -> Scores:
+    """Score what ``kgbuild extract INPUT`` would emit against the gold records of ``gold_path``.
 
-    ``show_errors`` is accepted for CLI symmetry; the errors are always on ``Scores.errors``."""
-    from kgbuild.extract import extract_papers  # lazy: later stage, written separately
-    from kgbuild.read import read_papers
+    The whole INPUT goes through the pipeline (extraction, then corpus-level resolution, as
+    ``kgbuild extract`` does), and only papers present in both gold and INPUT are scored: one gold
+    file may cover several inputs (the held-back set spans the seed corpus and an external file).
+    Raises ``KgbuildError`` when no gold paper is in INPUT. ``resolve=False`` scores the raw
+    per-paper extraction. ``show_errors`` is accepted for CLI symmetry; errors are always on
+    ``Scores.errors``."""
+    from kgbuild.errors import KgbuildError
+    from kgbuild.pipeline import RunStats, iter_extractions, resolved_extractions
 
     gold = load_jsonl(gold_path)
     ids = {str(g.get("paper_id")) for g in gold}
     titles = {match_key(g.get("title") or "") for g in gold} - {""}
-    papers = [p for p in read_papers(input_path) if p.id in ids or match_key(p.title) in titles]
-    pred = [x.to_schema() for x in extract_papers(papers)]
+    stats = RunStats()
+    stream = (resolved_extractions(input_path, stats=stats) if resolve
+              else iter_extractions(input_path, rejects=stats.rejects))
+    pred = [x.to_schema() for x in stream
+            if x.paper.id in ids or match_key(x.paper.title) in titles]
+    found_ids = {p["paper_id"] for p in pred}
+    found_titles = {match_key(p["title"]) for p in pred}
+    gold = [g for g in gold if str(g.get("paper_id")) in found_ids or match_key(g.get("title") or "") in found_titles]
+    if not gold:
+        raise KgbuildError(f"None of the gold papers in {gold_path} is in {input_path}",
+                           hint="gold and input are matched by paper_id, then by title")
     return score(gold, pred)

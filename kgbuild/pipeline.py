@@ -218,7 +218,11 @@ def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, f
             store.clear()
         store.ensure_schema()
 
+        seen: list = []
+
         def write_entities(resolver) -> None:
+            # Entity nodes go first: the facts written next MATCH them as endpoints.
+            seen.append(resolver)
             ws = store.write(entity_rows(resolver.entities(), resolver.links()), batch_size=batch_size)
             stats.nodes += ws.nodes
             stats.relationships += ws.relationships
@@ -236,6 +240,10 @@ def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, f
             ws = store.write(to_rows(batch), batch_size=batch_size)
             stats.nodes += ws.nodes
             stats.relationships += ws.relationships
+        if seen:
+            # Paper counts are exact only once pass 2 has applied every paper: MERGE them again
+            # (same keys, so nothing is duplicated; only ``papers`` can change).
+            store.write(entity_rows(seen[0].entities(), seen[0].links()), batch_size=batch_size)
     finally:
         if own_store:
             store.close()

@@ -34,7 +34,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator, Literal
 
-from kgbuild.errors import ReadError
+from kgbuild.errors import KgbuildError, ReadError
 from kgbuild.normalize import fold, match_key
 from kgbuild.records import Paper, Reject
 
@@ -119,16 +119,19 @@ _SMALL_WORDS = frozenset(
 )
 
 
-def _sentence_breaks(text: str) -> int:
-    """Sentence boundaries inside ``text``: a ./!/? then space then a capital or digit."""
+def _sentence_breaks(text: str, limit: int = 2) -> int:
+    """Sentence boundaries inside ``text`` (a ./!/? then space then a capital or digit), counted
+    up to ``limit``: callers only need to know "none", "one" or "several"."""
     n = 0
     for m in _BREAK.finditer(text):
         if m.group(1) == ".":
-            before = text[: m.start(1)].rsplit(None, 1)
+            before = text[max(0, m.start(1) - 40): m.start(1)].rsplit(None, 1)
             word = before[-1].lower().lstrip("(\"'") if before else ""
             if word in _NON_TERMINAL or len(word) == 1:  # abbreviation or an initial ("J. Smith")
                 continue
         n += 1
+        if n >= limit:
+            break
     return n
 
 
@@ -150,17 +153,23 @@ def line_role(text: str) -> Literal["title", "abstract"] | None:
     sentences or ends with a period. The caller resolves ``None`` from context (what the
     previous line was).
     """
-    text = _clean(text)
+    return _role(_clean(text))
+
+
+def _role(text: str) -> Literal["title", "abstract"] | None:
+    """``line_role`` of an already whitespace-normalised line."""
     if not text:
         return None
-    words = text.split()
+    if text.count(" ") >= 39:  # 40+ words: no need to split a long abstract
+        return "abstract"
+    words = text.split(" ")
     n = len(words)
     stripped = text.rstrip("\"'”’)]")
     final_period = stripped.endswith(".") and not stripped.endswith("...")
     breaks = _sentence_breaks(text)
-    titleish = bool(_NAME_COLON.match(text)) or _title_cased(words)
-    if n >= 40 or breaks >= 2 or (breaks == 1 and final_period):
+    if breaks >= 2 or (breaks == 1 and final_period):
         return "abstract"
+    titleish = bool(_NAME_COLON.match(text)) or _title_cased(words)
     if not final_period and breaks == 0 and n <= 30:
         return "title"
     if final_period and n >= 12 and not titleish:
@@ -209,20 +218,31 @@ class _Decoder:
         return raw.decode(self.encoding, errors="replace").removeprefix("\ufeff")
 
 
-def _check_encoding(encoding: str, path: Path) -> None:
+def _check_encoding(encoding: str, path: Path) -> str:
+    """The codec to decode lines with. A leading BOM is always dropped, so utf-8-sig is utf-8."""
     try:
-        codecs.lookup(encoding)
+        name = codecs.lookup(encoding).name
     except LookupError:
         raise ReadError(f"{path}: unknown encoding {encoding!r}") from None
+    if name == "utf-8-sig":
+        return "utf-8"
     if "\n".encode(encoding) != b"\n":
         raise ReadError(
             f"{path}: encoding {encoding!r} is not line-compatible with ASCII",
             hint="convert the file to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)",
         )
+    return encoding
 
 
 def _undecodable(err: UnicodeDecodeError, encoding: str) -> str:
     return f"{UNDECODABLE} ({encoding}): byte 0x{err.object[err.start]:02x} at column {err.start + 1}"
+
+
+def _open(path: Path) -> BinaryIO:
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise ReadError(f"{path}: cannot open: {exc.strerror or exc}") from exc
 
 
 def _lines(f: BinaryIO, path: Path) -> Iterator[tuple[int, bytes]]:
@@ -238,9 +258,10 @@ def _lines(f: BinaryIO, path: Path) -> Iterator[tuple[int, bytes]]:
 def detect_format(path: str | os.PathLike[str]) -> Format:
     """The input format of ``path``: by suffix (.jsonl/.ndjson, .csv, .txt), else by content.
 
-    Content sniffing looks at the first non-blank line: ``{`` means JSON Lines, a comma-separated
-    header naming ``title`` and ``abstract`` means CSV, page chrome or a title-shaped line means
-    the seed format. Anything else raises ``ReadError`` rather than guessing.
+    Content sniffing looks at the first non-blank lines: ``{`` means JSON Lines, a comma-separated
+    header naming ``title`` and ``abstract`` means CSV, page chrome or a title line followed by an
+    abstract line means the seed format. Anything else (a JSON array, prose, binary) raises
+    ``ReadError`` rather than guessing.
     """
     p = _check_path(Path(path))
     by_suffix = _SUFFIX_FORMATS.get(p.suffix.lower())
@@ -253,14 +274,20 @@ def detect_format(path: str | os.PathLike[str]) -> Format:
         raise ReadError(f"{p}: cannot read: {exc}") from exc
     if b"\x00" in head:
         raise ReadError(f"{p}: looks like a binary file, not papers (use .jsonl, .csv or seed .txt)")
-    first = next((ln.strip() for ln in head.decode("utf-8", errors="replace").splitlines() if ln.strip()), "")
-    first = first.removeprefix("\ufeff")
+    lines = [ln.strip() for ln in head.decode("utf-8", errors="replace").splitlines() if ln.strip()]
+    first = lines[0].removeprefix("\ufeff") if lines else ""
     if first.startswith("{"):
         return "jsonl"
+    if first.startswith("["):
+        raise ReadError(f"{p}: looks like one JSON array; kgbuild reads JSON Lines (one object per line)",
+                        hint="convert it, e.g. jq -c '.[]' in.json > papers.jsonl")
     header = {c.strip().strip('"').lower() for c in next(csv.reader([first]), [])} if first else set()
     if {"title", "abstract"} <= header:
         return "csv"
-    if first and (_is_chrome(first) or line_role(_SUBSCRIBE_PREFIX.sub("", first)) == "title"):
+    if first and _is_chrome(first):
+        return "seed"
+    # a title line followed by an abstract line
+    if len(lines) >= 2 and line_role(_SUBSCRIBE_PREFIX.sub("", first)) == "title" and line_role(lines[1]) == "abstract":
         return "seed"
     raise ReadError(
         f"{p}: cannot tell the input format",
@@ -285,12 +312,15 @@ def read_papers(
     ``abstract``, optional ``year``, ``url``, ``authors`` (a list, or one string separated by
     ``;`` or else by ``,``). Text is whitespace-normalised (runs collapsed, stripped; Unicode
     kept). Rejected: a missing title, an empty abstract, invalid JSON, a JSON value that is not an
-    object, a line (CSV: a record) with undecodable bytes, a seed title with no abstract or an
-    abstract with no title, a repeated id (the first wins). A non-integer ``year`` is dropped
-    with a ``warning:`` entry in ``rejects`` and the paper is kept.
+    object, an ``id`` that is not a string or an integer, a line (CSV: a record) with
+    undecodable bytes, a CSV record with more fields than the header, a seed title with no
+    abstract or an abstract with no title, a repeated id (the first wins). A non-integer
+    ``year`` is dropped with a ``warning:`` entry in ``rejects`` and the paper is kept: the
+    abstract is what the graph is built from, and the entry tells the analyst which record to
+    fix (``is_warning`` separates these from real rejects when counting).
     """
     p = _check_path(Path(path))
-    _check_encoding(encoding, p)
+    encoding = _check_encoding(encoding, p)
     if format is None:
         fmt = detect_format(p)
     elif format in FORMATS:
@@ -308,12 +338,15 @@ def write_rejects(rejects: Iterable[Reject], path: str | os.PathLike[str]) -> in
     """Write the rejects report: one JSON object per line (``file``, ``line``, ``reason``,
     ``snippet``), UTF-8. Returns the number written. Parent directories are created."""
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
     n = 0
-    with p.open("w", encoding="utf-8") as f:
-        for r in rejects:
-            f.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
-            n += 1
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with p.open("w", encoding="utf-8") as f:
+            for r in rejects:
+                f.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+                n += 1
+    except OSError as exc:
+        raise KgbuildError(f"{p}: cannot write the rejects report: {exc.strerror or exc}") from exc
     return n
 
 
@@ -377,7 +410,7 @@ def _read_seed(path: Path, rejects: list[Reject], encoding: str) -> Iterator[Pap
     pending: tuple[int, int, str] | None = None  # (ordinal, line, title)
     skip_abstract = False  # the title was undecodable: its abstract belongs to the same reject
     after_chrome = True  # the "Subscribe" prefix is glued to the first title after page chrome
-    with path.open("rb") as f:
+    with _open(path) as f:
         for lineno, raw in _lines(f, path):
             bad: UnicodeDecodeError | None = None
             try:
@@ -392,7 +425,7 @@ def _read_seed(path: Path, rejects: list[Reject], encoding: str) -> Iterator[Pap
             if after_chrome:
                 text = _SUBSCRIBE_PREFIX.sub("", text)
                 after_chrome = False
-            role = line_role(text) or ("abstract" if pending else "title")
+            role = _role(text) or ("abstract" if pending else "title")
             if role == "title":
                 if pending:
                     rejects.append(Reject(src, pending[1], TITLE_NO_ABSTRACT, _snippet(pending[2])))
@@ -484,7 +517,7 @@ def _make_paper(rec: dict[str, Any], src: str, line: int, snippet: str,
 def _read_jsonl(path: Path, rejects: list[Reject], encoding: str) -> Iterator[Paper]:
     src = str(path)
     dec = _Decoder(encoding)
-    with path.open("rb") as f:
+    with _open(path) as f:
         for lineno, raw in _lines(f, path):
             try:
                 text = dec.decode(raw)
@@ -541,7 +574,7 @@ def _csv_header(row: list[str]) -> list[str]:
 def _check_csv_header(path: Path, encoding: str) -> None:
     """CSV needs a header row naming at least ``title`` and ``abstract``: checked up front."""
     try:
-        with path.open("rb") as f:
+        with _open(path) as f:
             lines = _CsvLines(f, path, encoding)
             for row in csv.reader(lines):
                 if not any(c.strip() for c in row):
@@ -561,7 +594,7 @@ def _check_csv_header(path: Path, encoding: str) -> None:
 
 def _read_csv(path: Path, rejects: list[Reject], encoding: str) -> Iterator[Paper]:
     src = str(path)
-    with path.open("rb") as f:
+    with _open(path) as f:
         lines = _CsvLines(f, path, encoding)
         reader = csv.reader(lines)
         header: list[str] | None = None

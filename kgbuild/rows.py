@@ -219,12 +219,11 @@ def _paper_rows(b: _Builder, ex: Extraction, types: _Types) -> None:
         mentions = sorted(ent.mentions, key=lambda m: (m.evidence.start, m.evidence.rule))
         props = ({**_provenance(pid, mentions[0].evidence)} if mentions
                  else {"paper_id": pid, "sentence": "", "start": -1, "end": -1, "rule": "entity:listed"})
-        ident = ("MENTIONS", "Paper", ent.type)
-        existing = b.rels.get(ident, {}).get((pid, key))
-        count = len(ent.mentions) + (existing["props"]["count"] if existing else 0)
-        props["count"] = count
-        b.rel("MENTIONS", "Paper", pid, ent.type, key, props)
-        b.rels[ident][(pid, key)]["props"]["count"] = count
+        # the same entity listed twice in one paper: counts add up, the earlier evidence wins
+        previous = b.rels.get(("MENTIONS", "Paper", ent.type), {}).get((pid, key))
+        count = len(ent.mentions) + (previous["props"]["count"] if previous else 0)
+        ident = b.rel("MENTIONS", "Paper", pid, ent.type, key, {**props, "count": count})
+        b.rels[("MENTIONS", "Paper", ent.type)][ident]["props"]["count"] = count
 
     for prop in ex.proposes:
         if not match_key(prop.name):

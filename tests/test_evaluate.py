@@ -176,6 +176,7 @@ def test_missing_paper_counts_every_item_as_miss():
     assert counts(s, "proposes") == (0, 0, 1)
     assert counts(s, "results") == (0, 0, 1)
     assert counts(s, "comparisons") == (0, 0, 1)
+    assert {e.reason for e in s.errors["p1"]} == {"no prediction for this paper"}
 
 
 def test_paper_paired_by_title_when_id_differs():
@@ -215,3 +216,32 @@ def test_load_jsonl(tmp_path):
         load_jsonl(f)
     with pytest.raises(ReadError):
         load_jsonl(tmp_path / "missing.jsonl")
+
+
+def test_evaluate_file_scores_only_gold_papers(tmp_path, monkeypatch):
+    """evaluate_file runs the whole input (corpus-level resolution, as `kgbuild extract` does)
+    but scores only the papers that are in gold; gold papers absent from INPUT are not misses."""
+    import sys
+    import types
+
+    from kgbuild.evaluate import evaluate_file
+    from kgbuild.records import Entity, Extraction
+
+    seen: list[str] = []
+
+    def fake_extract_papers(papers, **kw):
+        for p in papers:
+            seen.append(p.id)
+            yield Extraction(paper=p, entities=[Entity(type="Method", name="RASAT")])
+
+    monkeypatch.setitem(sys.modules, "kgbuild.extract",
+                        types.SimpleNamespace(extract_papers=fake_extract_papers))
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps({"id": i, "title": t, "abstract": "Some abstract text."})
+                             for i, t in [("a", "RASAT paper"), ("b", "Other paper")]) + "\n")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(rec(pid="a", title="RASAT paper", entities=GOLD_ENTS[:2])) + "\n"
+                    + json.dumps(rec(pid="elsewhere", title="A paper in another input", entities=GOLD_ENTS[:2])) + "\n")
+    s = evaluate_file(gold, src)
+    assert seen == ["a", "b"]
+    assert counts(s, "entities") == (1, 0, 1) and s.missing == []

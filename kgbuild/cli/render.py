@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import shutil
+import textwrap
 from typing import Any, Iterable, Sequence
 
 import click
@@ -48,22 +49,26 @@ def render_rows(rows: Sequence[dict[str, Any]], fmt: str = "table", *, columns: 
         return buf.getvalue().rstrip("\n")
     if not rows:
         return "(no rows)"
-    width = max_width or max(60, shutil.get_terminal_size((160, 20)).columns)
-    cells = [[_cell(r.get(c)) for c in cols] for r in rows]
+    width = max_width or max(80, shutil.get_terminal_size((160, 20)).columns)
+    cells = [[_cell(r.get(c)).replace("\n", " ") for c in cols] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
-    # Cap wide columns (evidence sentences) so a table stays readable; CSV/JSON keep everything.
-    cap = max(24, width // max(1, len(cols)))
+    # Too wide for the terminal: shrink the widest columns (evidence sentences, titles) and wrap
+    # their text onto continuation lines, so nothing an analyst needs is cut off. CSV/JSON are raw.
     budget = width - 2 * (len(cols) - 1)
-    if sum(widths) > budget:
-        widths = [min(w, cap) if w > cap else w for w in widths]
+    while sum(widths) > budget:
+        i = max(range(len(widths)), key=widths.__getitem__)
+        if widths[i] <= 12:
+            break
+        widths[i] -= 1
 
-    def fit(text: str, w: int) -> str:
-        return text if len(text) <= w else text[: max(1, w - 1)] + "…"
-
-    lines = ["  ".join(c.ljust(w)[:w] for c, w in zip(cols, widths)).rstrip(),
+    lines = ["  ".join(c[:w].ljust(w) for c, w in zip(cols, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
     for row in cells:
-        lines.append("  ".join(fit(v, w).ljust(w) for v, w in zip(row, widths)).rstrip())
+        wrapped = [textwrap.wrap(v, w, break_long_words=True, break_on_hyphens=False) or [""]
+                   for v, w in zip(row, widths)]
+        for k in range(max(len(x) for x in wrapped)):
+            lines.append("  ".join((x[k] if k < len(x) else "").ljust(w)
+                                   for x, w in zip(wrapped, widths)).rstrip())
     return "\n".join(lines)
 
 

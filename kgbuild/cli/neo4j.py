@@ -1,0 +1,105 @@
+"""``kgbuild neo4j start|stop|status``: the local Neo4j server without Docker.
+
+Thin over :mod:`kgbuild.neo4j_local`; see docs/neo4j.md for what the server is and where its
+data, logs and credentials live.
+"""
+from __future__ import annotations
+
+import click
+
+from ..errors import KgbuildError
+
+
+def _say(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+class _Neo4jGroup(click.Group):
+    """Translate ``ServerError`` into ``Error: ...`` + hint even when used on its own."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KgbuildError as exc:
+            msg = exc.message + (f"\n  hint: {exc.hint}" if exc.hint else "")
+            raise click.ClickException(msg) from None
+
+
+@click.group("neo4j", cls=_Neo4jGroup)
+def neo4j_group() -> None:
+    """Run a local Neo4j 5 server (Bolt 7687, Browser http://localhost:7474/browser/).
+
+    Built from Maven Central with Java 17 + Maven, no Docker needed. Data lives in
+    $KGBUILD_NEO4J_HOME (default ./.kgbuild/neo4j); the password is $NEO4J_PASSWORD
+    (or .env), else a generated one stored in the data dir's credentials.env.
+
+    \b
+    Example:
+      kgbuild neo4j start && kgbuild build --neo4j-uri bolt://localhost:7687
+    """
+
+
+def _load_dotenv() -> None:
+    from ..neo4j_local import _load_dotenv as load
+
+    load()
+
+
+@neo4j_group.command("start")
+@click.option("--fresh", is_flag=True, help="Delete the database (not the password) before starting.")
+@click.option("--wait", default=180, show_default=True, type=float,
+              help="Seconds to wait for Bolt to answer.")
+def start_cmd(fresh: bool, wait: float) -> None:
+    """Start the server in the background and wait until Bolt answers.
+
+    Already running: says so and succeeds. The first run downloads Neo4j from Maven Central
+    into ~/.m2 (a minute or two); later starts reuse it.
+
+    \b
+    Example:
+      NEO4J_PASSWORD=change-me-please kgbuild neo4j start --fresh
+    """
+    from .. import neo4j_local
+
+    _load_dotenv()
+    info = neo4j_local.start(fresh=fresh, wait=wait, log=_say)
+    if info.already_running:
+        click.echo("Already running: " + info.describe())
+    else:
+        click.echo(info.describe())
+        _say(f"Started in {info.startup_seconds:.1f} s. Stop with: kgbuild neo4j stop")
+
+
+@neo4j_group.command("stop")
+@click.option("--timeout", default=60, show_default=True, type=float,
+              help="Seconds to wait after SIGTERM before SIGKILL.")
+def stop_cmd(timeout: float) -> None:
+    """Stop the server cleanly (its data stays).
+
+    \b
+    Example:
+      kgbuild neo4j stop
+    """
+    from .. import neo4j_local
+
+    _load_dotenv()
+    click.echo("Stopped." if neo4j_local.stop(timeout=timeout) else "Not running.")
+
+
+@neo4j_group.command("status")
+def status_cmd() -> None:
+    """Say whether the server runs, with its pid, Bolt URI and data dir. Exit 3 when stopped.
+
+    \b
+    Example:
+      kgbuild neo4j status
+    """
+    from .. import neo4j_local
+
+    _load_dotenv()
+    info = neo4j_local.status()
+    if info is None:
+        cfg = neo4j_local.LocalConfig.from_env()
+        click.echo(f"Neo4j is not running (data dir {cfg.home}, bolt {cfg.bolt_uri}).")
+        raise SystemExit(3)
+    click.echo(info.describe())

@@ -1,0 +1,199 @@
+"""Turn an annotated Doc into an ``Extraction`` record (pure functions over ``doc.spans``).
+
+``extract_papers`` streams papers through ``nlp.pipe`` and yields one ``Extraction`` per paper;
+``doc_to_extraction`` does the per-paper grouping:
+
+* entity spans (``doc.spans["entities"]``) are grouped into one ``Entity`` per real thing: by the
+  canonical key (lexicon name, or the acronym an in-text definition links both forms to, or the
+  surface form), so "Low-Rank Adaptation (LoRA)" and later "LoRA" are one entity;
+* ``name`` is the most standard form that appears in the text (lexicon name, else the defined
+  acronym, else the most frequent surface), ``aliases`` the other surface forms (deduplicated by
+  ``match_key``), ``mentions`` carry ``Evidence`` with char offsets into ``paper.text``;
+* proposes / results / comparisons come from ``kgbuild.nlp.claims`` when it is available.
+
+The resolver (``resolve.py``) merges entities across papers afterwards.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .errors import ExtractError
+from .nlp.abbreviations import doc_text
+from .normalize import match_key
+from .records import Entity, Evidence, Extraction, Mention, Paper
+
+try:  # written in parallel by the claims helper; entities work without it
+    from .nlp import claims as _claims
+except ImportError:  # pragma: no cover - depends on the checkout
+    _claims = None
+
+ENTITY_KEY = "entities"
+ABBREVIATIONS_KEY = "abbreviations"
+# Which rule decides an entity's type when mentions disagree (lower = stronger): an in-text
+# definition, then the lexicon, then what the title / a proposal sentence says, then name shapes.
+_TYPE_AUTHORITY = {"pattern:acronym-def": -1, "lexicon": 0, "pattern:title-prefix": 1, "context:proposal": 2,
+                   "context:cue-word": 2, "context:coined-mention": 3, "pattern:versioned-name": 4,
+                   "pattern:sized-name": 4, "pattern:suffix-shape": 5,
+                   "pattern:title-case-name": 5}
+
+
+class _Sentences:
+    """Sentence texts of a doc, looked up by character offset (computed once per doc)."""
+
+    def __init__(self, doc: Doc, text: str):
+        if doc.has_annotation("SENT_START"):
+            sents = [(s.start_char, s.end_char) for s in doc.sents]
+        else:
+            sents = [(0, len(text))]
+        self.starts = [a for a, _ in sents]
+        self.spans = sents
+        self.text = text
+
+    def of(self, span: Span) -> str:
+        a, b = self.spans[bisect_right(self.starts, span.start_char) - 1]
+        return self.text[a:b].strip()
+
+
+_key = lru_cache(maxsize=65536)(match_key)  # names repeat across mentions and papers
+
+
+def _authority(rule: str) -> int:
+    return _TYPE_AUTHORITY.get(rule, _TYPE_AUTHORITY.get(rule.split(":", 1)[0], 6))
+
+
+def group_entity_spans(spans: Iterable[Span]) -> list[list[Span]]:
+    """Group spans naming one thing, in first-mention order.
+
+    Key: ``match_key`` of ``kb_id_`` (canonical) when set, else of the surface text. Spans of
+    different types with the same key are one thing too (one type per entity, decided later).
+    """
+    groups: dict[str, list[Span]] = {}
+    alias_to_key: dict[str, str] = {}
+    for s in spans:
+        canon = _key(s.kb_id_ or s.text)
+        surf = _key(s.text)
+        if not canon:
+            continue
+        shared_surface = "/" in s.text and canon != surf  # "LLaMA2-7B/13B" names two checkpoints
+        key = alias_to_key.get(canon) or (None if shared_surface else alias_to_key.get(surf)) or canon
+        groups.setdefault(key, []).append(s)
+        alias_to_key.setdefault(canon, key)
+        if not shared_surface:
+            alias_to_key.setdefault(surf, key)
+    return list(groups.values())
+
+
+def choose_type(spans: list[Span]) -> str:
+    """The type given by the most authoritative rule; ties broken by majority, then first."""
+    best = min(_authority(s.id_) for s in spans)
+    labels = Counter(s.label_ for s in spans if _authority(s.id_) == best)
+    top = max(labels.values())
+    for s in spans:
+        if _authority(s.id_) == best and labels[s.label_] == top:
+            return s.label_
+    return spans[0].label_  # pragma: no cover
+
+
+def choose_name(spans: list[Span], defined: frozenset[str] = frozenset()) -> str:
+    """Most standard form written in the text: an acronym the paper defines and uses ("GNNs" of
+    "Graph Neural Networks (GNNs)", as the annotation guideline prefers), else the canonical
+    (lexicon) name if written, else a checkpoint name built from the text, else the most
+    frequent surface."""
+    surfaces = [s.text for s in spans]
+    for t in surfaces:
+        if t in defined:
+            return t
+    by_key: dict[str, str] = {}
+    for t in surfaces:
+        by_key.setdefault(_key(t), t)
+    for s in spans:
+        if s.kb_id_ and _key(s.kb_id_) in by_key:
+            k = _key(s.kb_id_)
+            # prefer the exact canonical spelling when the text matches it modulo case/punctuation
+            return s.kb_id_ if s.id_.startswith("lexicon") else by_key[k]
+    for s in spans:
+        if s.kb_id_ and s.id_ in ("pattern:versioned-name", "pattern:sized-name"):
+            return s.kb_id_  # a checkpoint name built from the text ("LLaMA2-13B" of "LLaMA2-7B/13B")
+    counts = Counter(surfaces)
+    top = max(counts.values())
+    for t in surfaces:
+        if counts[t] == top:
+            return t
+    return surfaces[0]  # pragma: no cover
+
+
+_SIZE_LIST = re.compile(r"^(.*?[-\s])(\d+(?:\.\d+)?[BM])((?:/\d+(?:\.\d+)?[BM])+)$")
+
+
+def split_size_lists(spans: Iterable[Span]) -> list[Span]:
+    """"LLaMA2-7B/13B" names two checkpoints: one span per size (same tokens, own kb_id)."""
+    out = []
+    for s in spans:
+        m = _SIZE_LIST.match(s.kb_id_ or s.text) if "/" in s.text and s.label_ == "Model" else None
+        if m is None:
+            out.append(s)
+            continue
+        for size in [m.group(2), *m.group(3).strip("/").split("/")]:
+            out.append(Span(s.doc, s.start, s.end, label=s.label_, kb_id=m.group(1) + size, span_id=s.id_))
+    return out
+
+
+def spans_to_entities(doc: Doc, spans: Iterable[Span], offset: int = 0) -> list[Entity]:
+    """One ``Entity`` per group of spans; mentions keep evidence (sentence, offsets, rule)."""
+    entities = []
+    sentences = _Sentences(doc, doc_text(doc))
+    defined = frozenset(s.text for s in doc.spans[ABBREVIATIONS_KEY]) if ABBREVIATIONS_KEY in doc.spans else frozenset()
+    for group in group_entity_spans(split_size_lists(spans)):
+        name = choose_name(group, defined)
+        etype = choose_type(group)
+        seen = {_key(name)}
+        aliases = []
+        for s in group:
+            k = _key(s.text)
+            if k not in seen:
+                seen.add(k)
+                aliases.append(s.text)
+        mentions = [
+            Mention(text=s.text, evidence=Evidence(sentence=sentences.of(s), start=s.start_char + offset,
+                                                    end=s.end_char + offset, rule=s.id_))
+            for s in group
+        ]
+        entities.append(Entity(type=etype, name=name, aliases=aliases, mentions=mentions))
+    return entities
+
+
+def doc_to_extraction(doc: Doc, paper: Paper) -> Extraction:
+    """The ``Extraction`` for ``paper`` from its processed ``doc`` (``doc.text == paper.text``)."""
+    if doc_text(doc) != paper.text:
+        raise ExtractError(f"Doc text does not match paper {paper.id} (offsets would be wrong)")
+    spans = list(doc.spans[ENTITY_KEY]) if ENTITY_KEY in doc.spans else []
+    entities = spans_to_entities(doc, spans)
+    ext = Extraction(paper=paper, entities=entities)
+    if _claims is not None:
+        ext.proposes = list(_claims.find_proposes(doc, entities))
+        proposed = [p.name for p in ext.proposes]
+        ext.results = list(_claims.find_results(doc, entities, proposed))
+        ext.comparisons = list(_claims.find_comparisons(doc, entities, proposed))
+    return ext
+
+
+def extract_papers(papers: Iterable[Paper], *, nlp: Language | None = None, batch_size: int = 256,
+                   n_process: int = 1) -> Iterator[Extraction]:
+    """Stream ``Extraction`` records for ``papers`` (lazy; one pass; order preserved)."""
+    if nlp is None:
+        from .nlp import build_nlp
+
+        nlp = build_nlp()
+    stream = ((p.text, p) for p in papers)
+    for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield doc_to_extraction(doc, paper)
+
+
+__all__ = ["doc_to_extraction", "extract_papers", "spans_to_entities", "group_entity_spans"]

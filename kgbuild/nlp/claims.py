@@ -1,0 +1,1066 @@
+"""Numbers, comparison cues, and the grammar that turns them into proposes / results / comparisons.
+
+Two registered spaCy components write span groups that the pure functions below read:
+
+* ``kgbuild_numbers`` -> ``doc.spans["numbers"]``: every number in the text, labelled with its unit
+  (``%``, ``x``, ``M``, ``B`` or ``NUM``), ``kb_id_`` = the value as written ("75.5", "+5.16"),
+  ``id_`` = rule id (``number:percent``, ``number:times-range`` ...). Regexes live in
+  ``patterns/claims-numbers.jsonl``; they are tried only where a digit starts, over ``doc.text``
+  (a token Matcher cannot see "43.1\\%" or "1.25sim1.56times", TeX leftovers the tokenizer keeps
+  glued). Spans are token-aligned (expanded); ``number_offsets`` gives the exact value offsets.
+* ``kgbuild_cues`` -> ``doc.spans["cues"]``: ``outperforms`` / ``comparable`` / ``underperforms`` /
+  ``negation`` / ``proposes`` cues from ``patterns/claims-cues.jsonl``: one case-insensitive regex
+  per cue with the words it can start with, so each text is scanned once for words and only
+  trigger words try a pattern (explicit inflections: there is no lemmatizer). A token Matcher
+  with the same patterns cost more than the tokenizer; the pipeline must run >= 1,500 abstracts/s.
+
+``extract.doc_to_extraction`` then calls ``find_proposes``, ``find_results`` and
+``find_comparisons`` with the paper's ``Entity`` records (names are always entity names, never
+generic phrases). Precision first: when the grammar cannot tell who a number or claim belongs to,
+nothing is emitted (a result without a subject can never match gold, ``eval/ANNOTATION.md``).
+
+Decisions the schema leaves open (following ``eval/ANNOTATION.md``):
+
+* A range ("4-17%", "1.25-1.56x speedup", "2x to 8x", "0.3% to 0.6%") gives one number span and
+  one result per endpoint, both with the range's unit.
+* "from 19.5 to 31.5" gives two results: the "to" end for the claim's subject, the "from" end for
+  the named baseline of the claim ("over the model with supervised fine-tuning"), if any.
+* "a 5.16% gain over LoRA" is both a comparison (outperforms LoRA) and a result (5.16 %, metric
+  "improvement").
+* Parameter fractions ("only 0.08% of the parameters") are results with metric "trainable
+  parameters"; absolute counts only when few ("only 3 million trainable parameters"), never model
+  sizes ("7B", "models of 1 billion parameters").
+* A claim naming several datasets gives one comparison per dataset; "matches or even surpasses X"
+  gives the relation of the cue nearest the object; "X is outperformed by Y" gives Y outperforms X.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from spacy.attrs import IDX, SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kgbuild.errors import ExtractError
+from kgbuild.normalize import match_key
+from kgbuild.records import Comparison, Entity, Evidence, Proposal, Result
+
+PATTERN_DIR = Path(__file__).parent / "patterns"
+NUMBERS_FILE = "claims-numbers.jsonl"
+CUES_FILE = "claims-cues.jsonl"
+NUMBERS_KEY = "numbers"
+CUES_KEY = "cues"
+SYSTEM_TYPES = ("Method", "Model")
+RELATION_LABELS = ("outperforms", "comparable", "underperforms")
+
+
+# --------------------------------------------------------------------------- pattern loading
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        raise ExtractError(f"Missing pattern file: {path}")
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ExtractError(f"{path}:{lineno}: bad JSON ({exc.msg})") from exc
+    return out
+
+
+@dataclass(frozen=True)
+class NumberPattern:
+    """One regex of ``claims-numbers.jsonl``: groups ``v1`` (and ``v2`` for ranges, ``mag``)."""
+
+    id: str
+    unit: str
+    regex: re.Pattern[str]
+
+
+def load_number_patterns(path: Path | None = None) -> list[NumberPattern]:
+    """Number regexes in priority order (earlier patterns win overlaps)."""
+    path = path or PATTERN_DIR / NUMBERS_FILE
+    pats = []
+    for rec in _read_jsonl(path):
+        try:
+            pats.append(NumberPattern(rec["id"], rec["unit"], re.compile(rec["regex"])))
+        except (KeyError, re.error) as exc:
+            raise ExtractError(f"{path}: bad number pattern {rec!r} ({exc})") from exc
+    return pats
+
+
+def _pattern_file(pattern_dir: str | None, name: str) -> Path:
+    """``pattern_dir/name`` when that file exists, else the bundled one: a pattern_dir made for the
+    entity components (test fixtures) need not carry the claims patterns too."""
+    if pattern_dir:
+        candidate = Path(pattern_dir) / name
+        if candidate.is_file():
+            return candidate
+    return PATTERN_DIR / name
+
+
+# --------------------------------------------------------------------------- numbers
+@dataclass(frozen=True)
+class NumberMatch:
+    """A number found in text: char offsets of the whole expression, the value as written."""
+
+    start: int
+    end: int
+    value: str
+    unit: str
+    rule: str
+
+
+_MAGNITUDE = {"m": "M", "million": "M", "b": "B", "billion": "B"}
+
+
+_NUMBER_START = re.compile(r"[+\-−]?\d")
+
+
+def find_numbers(text: str, patterns: list[NumberPattern]) -> list[NumberMatch]:
+    """All numbers in ``text``, leftmost first; at one position the first pattern in file order
+    wins, so a range ("4-17%") is read before its parts. Ranges give one match per endpoint.
+
+    Patterns are only tried where a number starts (one C-level scan finds those), not at every
+    character: this keeps the component cheap."""
+    out: list[NumberMatch] = []
+    last_end = 0
+    for start in _NUMBER_START.finditer(text):
+        pos = start.start()
+        if pos < last_end:
+            continue
+        for pat in patterns:
+            m = pat.regex.match(text, pos)
+            if m is None and text[pos] in "+-−":
+                m = pat.regex.match(text, pos + 1)
+            if m is None:
+                continue
+            s, e = m.span()
+            last_end = e
+            unit, rule = pat.unit, pat.id
+            groups = m.groupdict()
+            if unit == "MAG":
+                unit = _MAGNITUDE.get(m.group("mag").lower(), "NUM")
+            elif unit == "FROMTO":
+                # "from 19.5 to 31.5", "from 83h to 57h": the unit of the endpoints, if any
+                u = (groups.get("u2") or groups.get("u1") or "").lstrip("\\")
+                if u == "%" or u == "x":
+                    unit = u
+                elif u.lower() in ("k", "m", "b", "t"):
+                    unit, rule = _MAGNITUDE.get(u.lower(), "NUM"), rule + "-magnitude"
+                else:
+                    unit = "NUM"
+            for g in ("v1", "v2"):
+                v = groups.get(g)
+                if v is not None:
+                    out.append(NumberMatch(s, e, v.replace("−", "-"), unit, rule))
+            break
+    return out
+
+
+def number_offsets(sp: Span, doc_text: str) -> tuple[int, int]:
+    """Exact char offsets of a number span's value (spans are token-expanded: the tokenizer keeps
+    "reasoning(+12.89%/+5.61%" in one token), with a directly following unit sign included."""
+    text = doc_text[sp.start_char:sp.end_char]
+    i = text.find(sp.kb_id_) if sp.kb_id_ else -1
+    if i < 0:
+        return sp.start_char, sp.end_char
+    s = sp.start_char + i
+    e = s + len(sp.kb_id_)
+    if e < len(doc_text) and doc_text[e] in "%x×":
+        e += 1
+    return s, e
+
+
+def parse_value(written: str) -> float:
+    """The float of a value as written ("1,000" -> 1000.0, "+5.16" -> 5.16)."""
+    return float(written.replace(",", "").replace("+", ""))
+
+
+@Language.factory("kgbuild_numbers", assigns=["doc.spans"],
+                  default_config={"pattern_dir": None, "spans_key": NUMBERS_KEY})
+def make_numbers(nlp: Language, name: str, pattern_dir: str | None, spans_key: str) -> "NumberComponent":
+    return NumberComponent(pattern_dir=pattern_dir, spans_key=spans_key)
+
+
+class NumberComponent:
+    """Writes ``doc.spans["numbers"]``. Patterns are read on first use, not in the constructor."""
+
+    def __init__(self, *, pattern_dir: str | None = None, spans_key: str = NUMBERS_KEY):
+        self.pattern_dir = pattern_dir
+        self.spans_key = spans_key
+        self.patterns: list[NumberPattern] | None = None
+
+    def initialize(self, get_examples: Any = None, *, nlp: Language | None = None) -> None:
+        self.patterns = load_number_patterns(_pattern_file(self.pattern_dir, NUMBERS_FILE))
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.patterns is None:
+            self.initialize()
+        spans = []
+        for n in find_numbers(_text(doc), self.patterns or []):
+            tok = doc.char_span(n.start, n.end, alignment_mode="expand")
+            if tok is not None:
+                spans.append(Span(doc, tok.start, tok.end, label=n.unit, kb_id=n.value, span_id=n.rule))
+        doc.spans[self.spans_key] = spans
+        return doc
+
+
+# --------------------------------------------------------------------------- cues
+@dataclass(frozen=True)
+class CuePattern:
+    """One entry of ``claims-cues.jsonl``: a case-insensitive regex anchored at a word, and the
+    words it can start with (``first``) so that only a handful of positions per text are tried."""
+
+    label: str
+    id: str
+    regex: re.Pattern[str]
+    first: tuple[str, ...]
+
+
+def load_cue_patterns(path: Path | None = None) -> list[CuePattern]:
+    """Cue patterns in priority order (at one position the earlier pattern wins)."""
+    path = path or PATTERN_DIR / CUES_FILE
+    out = []
+    for rec in _read_jsonl(path):
+        if not {"label", "id", "regex", "first"} <= rec.keys() or not rec["first"]:
+            raise ExtractError(f"{path}: cue pattern needs label, id, first, regex: {rec!r}")
+        try:
+            rx = re.compile(rec["regex"], re.I)
+        except re.error as exc:
+            raise ExtractError(f"{path}: bad cue regex {rec['id']}: {exc}") from exc
+        out.append(CuePattern(rec["label"], rec["id"], rx, tuple(w.lower() for w in rec["first"])))
+    return out
+
+
+def _trigger_key(word: str) -> str:
+    return word[:4].lower()
+
+
+@dataclass(frozen=True)
+class CueIndex:
+    """Patterns by trigger (first four letters of a possible first word), and one regex that finds
+    trigger words: only those positions try a pattern."""
+
+    triggers: re.Pattern[str]  # over lower-cased text (case-insensitive literals are 4x slower)
+    triggers_ci: re.Pattern[str]  # fallback when lower-casing changes the text length
+    by_trigger: dict[str, list[CuePattern]]
+
+
+def compile_cues(patterns: list[CuePattern]) -> CueIndex:
+    """Index patterns by the first four letters of their possible first words.
+
+    Why not a token Matcher or one big alternation of the patterns: both try every pattern at
+    every token or character and cost more than the tokenizer itself (the whole pipeline must
+    run at >= 1,500 abstracts/s)."""
+    index: dict[str, list[CuePattern]] = {}
+    for p in patterns:
+        for w in dict.fromkeys(_trigger_key(w) for w in p.first):
+            index.setdefault(w, []).append(p)
+    keys = sorted(index, key=len, reverse=True)
+    alternation = r"\b(?:" + "|".join(re.escape(k) for k in keys) + ")"
+    return CueIndex(re.compile(alternation), re.compile(alternation, re.I), index)
+
+
+def find_cues(text: str, index: CueIndex) -> list[tuple[int, int, CuePattern]]:
+    """Non-overlapping cue matches, leftmost first; at one position the first pattern in file order."""
+    out: list[tuple[int, int, CuePattern]] = []
+    last_end = 0
+    low = text.lower()
+    found = index.triggers.finditer(low) if len(low) == len(text) else index.triggers_ci.finditer(text)
+    for w in found:
+        pos = w.start()
+        if pos < last_end:
+            continue
+        for p in index.by_trigger.get(w.group().lower(), ()):
+            m = p.regex.match(text, pos)
+            if m:
+                out.append((pos, m.end(), p))
+                last_end = m.end()
+                break
+    return out
+
+
+@Language.factory("kgbuild_cues", assigns=["doc.spans"],
+                  default_config={"pattern_dir": None, "spans_key": CUES_KEY})
+def make_cues(nlp: Language, name: str, pattern_dir: str | None, spans_key: str) -> "CueComponent":
+    return CueComponent(pattern_dir=pattern_dir, spans_key=spans_key)
+
+
+class CueComponent:
+    """Writes ``doc.spans["cues"]``: non-overlapping cue matches (token-aligned), label = cue kind."""
+
+    def __init__(self, *, pattern_dir: str | None = None, spans_key: str = CUES_KEY):
+        self.pattern_dir = pattern_dir
+        self.spans_key = spans_key
+        self.compiled: CueIndex | None = None
+
+    def initialize(self, get_examples: Any = None, *, nlp: Language | None = None) -> None:
+        self.compiled = compile_cues(load_cue_patterns(_pattern_file(self.pattern_dir, CUES_FILE)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.compiled is None:
+            self.initialize()
+        spans = []
+        for s, e, pat in find_cues(_text(doc), self.compiled):  # type: ignore[arg-type]
+            tok = doc.char_span(s, e, alignment_mode="expand")
+            if tok is not None:
+                spans.append(Span(doc, tok.start, tok.end, label=pat.label, span_id=pat.id))
+        doc.spans[self.spans_key] = filter_spans(spans)
+        return doc
+
+
+# --------------------------------------------------------------------------- shared context
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class _Cue:
+    start: int  # char offsets
+    end: int
+    tok_start: int
+    tok_end: int
+    label: str
+    rule: str
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Sentence char ranges (cached on the Doc: the three find_* functions share them)."""
+    cached = doc.user_data.get(_SENTS_CACHE)
+    if cached is not None:
+        return cached
+    sents = _compute_sentences(doc, _text(doc))
+    doc.user_data[_SENTS_CACHE] = sents
+    return sents
+
+
+def _text(doc: Doc) -> str:
+    """``doc.text`` joins every token on each access: read it once per Doc."""
+    cached = doc.user_data.get(_TEXT_CACHE)
+    if cached is None:
+        cached = doc.user_data[_TEXT_CACHE] = doc.text
+    return cached
+
+
+_TEXT_CACHE = "kgbuild_claims_text"
+
+
+_SENTS_CACHE = "kgbuild_claims_sentences"
+
+
+def _raw_sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
+    """Sentencizer boundaries read in one array call (``doc.sents`` builds a Token per token)."""
+    if len(doc) and doc.has_annotation("SENT_START"):
+        arr = doc.to_array([SENT_START, IDX])
+        starts = [int(idx) for flag, idx in arr if flag == 1]
+        if not starts or starts[0] != 0:
+            starts.insert(0, 0)
+        bounds = starts[1:] + [len(text)]
+        return [(a, b) for a, b in zip(starts, bounds)]
+    raw, pos = [], 0
+    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z(])", text):
+        raw.append((pos, m.start()))
+        pos = m.end()
+    raw.append((pos, len(text)))
+    return raw
+
+
+def _compute_sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
+    """The title is its own sentence; pieces split after an abbreviation ("e.g.", "i.e.", "vs.",
+    "et al.") or before a lower-case/digit start are re-joined."""
+    title_end = text.find("\n")
+    raw = _raw_sentences(doc, text)
+    cuts: list[tuple[int, int]] = []
+    for s, e in raw:
+        if title_end != -1 and s < title_end < e:
+            cuts.append((s, title_end))
+            s = title_end + 1
+        cuts.append((s, e))
+    merged: list[tuple[int, int]] = []
+    for s, e in cuts:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s >= e:
+            continue
+        if merged and merged[-1][0] > title_end and s > title_end:
+            prev_text = text[merged[-1][0]:merged[-1][1]].rstrip()
+            if _ABBREV_END.search(prev_text) or text[s].islower() or text[s].isdigit() or text[s] in ",;)%":
+                merged[-1] = (merged[-1][0], e)
+                continue
+        merged.append((s, e))
+    return merged
+
+
+_ABBREV_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|al|approx|Fig|Tab|Eq|Sec|resp|w\.r\.t)\.?|\be\.g\.,?|\bi\.e\.,?)$")
+
+
+def _mentions(entities: Iterable[Entity], text_len: int) -> list[_Mention]:
+    """Mentions of every entity, sorted, overlaps resolved longest-first."""
+    raw = []
+    for ent in entities:
+        for m in ent.mentions:
+            s, e = m.evidence.start, m.evidence.end
+            if 0 <= s < e <= text_len:
+                raw.append(_Mention(s, e, ent.name, ent.type))
+    raw.sort(key=lambda m: (-(m.end - m.start), m.start))
+    kept: list[_Mention] = []
+    for m in raw:
+        if all(m.end <= k.start or k.end <= m.start for k in kept):
+            kept.append(m)
+    kept.sort(key=lambda m: m.start)
+    return kept
+
+
+def _cues(doc: Doc) -> list[_Cue]:
+    if CUES_KEY not in doc.spans:
+        return []
+    return [_Cue(sp.start_char, sp.end_char, sp.start, sp.end, sp.label_, sp.id_ or f"cue:{sp.label_}")
+            for sp in doc.spans[CUES_KEY]]
+
+
+def _in(span_start: int, span_end: int, sent: tuple[int, int]) -> bool:
+    return sent[0] <= span_start and span_end <= sent[1]
+
+
+def _proposed_keys(proposed: Iterable[str]) -> list[str]:
+    return [p for p in proposed if p]
+
+
+# Words right before a mention that make it a non-subject (a prepositional object, a baseline).
+_NON_SUBJECT_BEFORE = re.compile(
+    r"(?:\b(?:to|with|than|over|on|of|from|for|in|into|using|via|against|by|like|as|under|"
+    r"compared|comparing|compare|versus|vs\.?|relative|including|applied|applying|and|or|both|nor|"
+    r"besides|within|after|before|during|through|following|when|while|outperform\w*|surpass\w*|beat\w*|"
+    r"exceed\w*|match\w*|rival\w*|"
+    r"across|upon|unlike|such)\b[\w\s\-\"'“”‘’`]{0,25}|/|\((?:e\.g\.|i\.e\.|eg|such as|like|including)[,\s]*)$",
+    re.I)
+
+
+# --------------------------------------------------------------------------- proposes
+_PROPOSE_STOP = re.compile(
+    r"\b(?:to|that|which|where|based|using|use|via|through|for|with|on|in|from|by|when|while|"
+    r"whose|who|instead|because|if|into|of|towards?|against|across|over|under|between|among|within|"
+    r"beyond|than)\b|[.;]", re.I)
+_APPOSITIVE_NEW = re.compile(r"^\s*(?:\([^()]{1,80}\)\s*)?(?:,|:|--|—|–)\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?"
+                             r"(?:novel|new)\b", re.I)
+
+
+_PROPOSED_BEFORE = re.compile(r"\b(?:our|the)\s+(?:newly\s+)?proposed\s+"
+                              r"(?:(?!(?:in|into|on|with|to|for|of|and|by|from|as|at)\b)[\w-]+\s+){0,3}?$", re.I)
+
+
+_OTHERS_WORK = re.compile(r"\b(?:have|has|had)\s+been\s+(?:\w+\s+)?(?:proposed|introduced|developed|presented)\b|"
+                          r"\brecently\b|\bprior work\b|\bprevious work\b", re.I)
+_NAME_THEN_HEAD = re.compile(
+    r"(?:\s+(?:method|strategy|technique|scheme|approach|framework|module|mechanism|algorithm|objective|"
+    r"loss|procedure|pipeline|paradigm|model|system|recipe|task|theory|network|layer|block|architecture|"
+    r"approximation|component|operator|discriminator|generator|encoder|decoder|backbone|variant|"
+    r"formulation|setting|benchmark|dataset|head|policy|regressor|classifier|predictor|estimator|"
+    r"conversion|measure|metric|score)s?\b|-(?:based|like|style|guided|empowered|"
+    r"inspired|driven|aware|free|specific)\b)", re.I)
+
+
+def _lexicon_ranges(doc: Doc) -> set[tuple[int, int]]:
+    """Char ranges of entity spans that came from a lexicon (known, not coined, names)."""
+    if "entities" not in doc.spans:
+        return set()
+    return {(sp.start_char, sp.end_char) for sp in doc.spans["entities"] if (sp.id_ or "").startswith("lexicon")}
+
+
+def _modifier(m: _Mention, text: str, sent_start: int, lexicon: set[tuple[int, int]]) -> bool:
+    """Is this mention a modifier or a fragment rather than the name of the thing introduced?
+    "a novel PEFT method", "a CLIP-based discriminator", "a Memory-Sharing Backpropagation strategy".
+    A coined capitalised name before a head noun is the name ("the Triple Alignment module")."""
+    surface = text[m.start:m.end]
+    known = (m.start, m.end) in lexicon or not any(ch.isupper() for ch in surface)
+    if _NAME_THEN_HEAD.match(text, m.end) and (known or text[m.end:m.end + 1] == "-"):
+        return True
+    before = text[max(sent_start, m.start - 40):m.start]
+    # the word right before is capitalised and glued to the mention: part of an unknown longer name
+    return bool(re.search(r"(?<![.:;!?]\s)\b[A-Z][\w]*(?:-[\w]+)*\s$", before)) and not re.search(
+        r"\b(?:We|In|This|Our|Here|To|Finally|First|Second|Specifically|Moreover|Furthermore|Additionally|Then)\s$",
+        before)
+
+
+def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
+    """Method/Model names the paper introduces: "we propose X", "X, a novel ...", "called X", the
+    title's "X: ..." prefix. Only entity names (never generic phrases); usually 0-2 per paper."""
+    text = _text(doc)
+    mentions = [m for m in _mentions(entities, len(text)) if m.type in SYSTEM_TYPES]
+    if not mentions:
+        return []
+    sents = _sentences(doc)
+    cues = [c for c in _cues(doc) if c.label == "proposes"]
+    lexicon = _lexicon_ranges(doc)
+    out: dict[str, Proposal] = {}
+
+    def emit(m: _Mention, sent: tuple[int, int], rule: str) -> None:
+        key = match_key(m.name)
+        if key and key not in out:
+            out[key] = Proposal(m.name, Evidence(text[sent[0]:sent[1]], m.start, m.end, rule))
+
+    # 1. title prefix "X: subtitle" (or "X - subtitle")
+    title_end = text.find("\n")
+    if title_end == -1:
+        title_end = len(text)
+    colon = re.search(r"\s?(?::|--|—| - )\s", text[:title_end])
+    if colon and colon.start() <= 60:
+        prefix_end = colon.start()
+        inside = [m for m in mentions if m.end <= prefix_end]
+        if inside:
+            m = inside[-1]
+            rest = (text[:m.start] + text[m.end:prefix_end]).strip()
+            # the coined name must be the whole prefix ("RASAT", "JEN-1 DreamStyler")
+            if not rest or re.fullmatch(r"[A-Z][\w]*-\d[\w.]*", rest):
+                emit(m, (0, title_end), "propose:title-prefix")
+
+    for sent in sents:
+        if sent[1] <= title_end:
+            continue
+        s_mentions = [m for m in mentions if _in(m.start, m.end, sent)]
+        if not s_mentions:
+            continue
+        s_cues = [c for c in cues if _in(c.start, c.end, sent)]
+        if _OTHERS_WORK.search(text, sent[0], sent[1]):
+            s_cues = []  # "lightweight blocks called adapters have been proposed": someone else's
+        novel = bool(re.search(r"\b(?:novel|new)\b", text[sent[0]:sent[1]], re.I)) or any(
+            c.rule == "cue:we-propose" for c in s_cues)
+        # "we propose a loss-less ANN-SNN conversion ..., termed LAS": the called name wins
+        called_at = min((c.start for c in s_cues if c.rule == "cue:called"), default=None)
+        for c in s_cues:
+            nxt = [m for m in s_mentions if m.start >= c.end]
+            if not nxt:
+                continue
+            if c.rule == "cue:called":
+                # "called X", "dubbed X", "(namely X)", "we call it X"; not "so-called X", and a
+                # known (lexicon) name only when the sentence introduces something
+                if text[max(0, c.start - 3):c.start].lower() == "so-":
+                    continue
+                m = nxt[0]
+                if (m.start, m.end) in lexicon and not novel:
+                    continue
+                if re.fullmatch(r"\s*(?:it\s+|them\s+|this\s+|as\s+|the\s+|\"|“|'|`)*\s*", text[c.end:m.start]):
+                    emit(_chain_head(s_mentions, s_mentions.index(m), text), sent, "propose:called")
+                continue
+            # we propose/present/introduce ... X: the first mention that names the thing, before a
+            # clause break ("we propose a novel PEFT method, called RoSA" skips the modifier PEFT)
+            gap0 = text[c.end:nxt[0].start]
+            if re.match(r"\s*(?:to|that|[a-z]+ing)\b", gap0):
+                continue  # "we propose using LoRA", "we propose measuring ..." is not a new method
+            first = None
+            for m in nxt:
+                gap = text[c.end:m.start]
+                if len(gap) > 90 or _PROPOSE_STOP.search(gap):
+                    break
+                if _modifier(m, text, sent[0], lexicon):
+                    continue
+                if called_at is not None and c.end <= called_at and m.start < called_at:
+                    continue
+                first = m
+                break
+            if first is None:
+                continue
+            i = s_mentions.index(first)
+            first = _chain_head(s_mentions, i, text)
+            rule = "propose:we-propose"
+            emit(first, sent, rule)
+            # coordination: "we propose Polyhistor and Polyhistor-Lite"
+            prev = first
+            for m in s_mentions[s_mentions.index(first) + 1:]:
+                g = text[prev.end:m.start]
+                if re.fullmatch(r"\s*(?:\([^()]{0,80}\))?\s*,?\s*(?:and|&)\s*", g) and not _modifier(m, text, sent[0], lexicon):
+                    emit(m, sent, "propose:we-propose-coord")
+                    prev = m
+                else:
+                    break
+        # "X, a novel framework ..." anywhere; "our proposed X" / "the proposed X architecture"
+        for i, m in enumerate(s_mentions):
+            tail = text[m.end:min(sent[1], m.end + 120)]
+            lead = text[max(sent[0], m.start - 60):m.start]
+            if _APPOSITIVE_NEW.match(tail) and not _NON_SUBJECT_BEFORE.search(lead):
+                emit(m, sent, "propose:appositive-new")
+            elif _PROPOSED_BEFORE.search(lead):
+                # "the proposed low-rank adaptation Rescore-BERT (LoRB) architecture": the head of
+                # the chain of adjacent names is the proposal, not the modifiers before it
+                emit(_chain_head(s_mentions, i, text), sent, "propose:the-proposed")
+    return list(out.values())
+
+
+# --------------------------------------------------------------------------- results
+_QUANTITY_RULES: list[tuple[re.Pattern[str], str, str]] = [
+    # (regex on the text window around the number, quantity phrase, which side: "after"/"before"/"around")
+    (re.compile(r"^[^.;]{0,40}?\b(?:trainable|tunable|learnable|task-specific|additional|extra|updated|"
+                r"training|total|model|pretrained|pre-trained|backbone|original)?\s*(?:model's\s+|of\s+)?"
+                r"(?:\w+\s+){0,4}?parameters?\b", re.I), "trainable parameters", "after"),
+    (re.compile(r"^\s*(?:[\w-]+\s+){0,3}?(?:speed-?ups?|faster|acceleration|throughput)\b", re.I), "speedup", "after"),
+    (re.compile(r"\b(?:speed\s*(?:s\s*)?up|speed-?ups?|accelerat\w+|throughput)\b[^.;]{0,40}$", re.I), "speedup", "before"),
+    (re.compile(r"\bmemory\b[^.;]{0,50}$", re.I), "memory reduction", "before"),
+    (re.compile(r"^\s*(?:\w+\s+){0,3}?(?:less|lower|reductions?\s+in)?\s*(?:\w+\s+){0,2}?memory\b", re.I), "memory reduction", "after"),
+    (re.compile(r"\b(?:model size|compress\w*)\b[^.;]{0,40}$", re.I), "model size reduction", "before"),
+    (re.compile(r"^\s*(?:\w+\s+){0,2}?(?:compression|smaller)\b", re.I), "model size reduction", "after"),
+    (re.compile(r"^\s*(?:\w+\s+){0,3}?(?:improvements?|gains?|increase|boost)\b", re.I), "improvement", "after"),
+    (re.compile(r"\b(?:improv\w+|gains?|boost\w*|increas\w+|outperform\w*|surpass\w*)\b[^.;]{0,30}$", re.I), "improvement", "before"),
+]
+
+# A plain number (no unit) is a result only when something says it is a score.
+_PLAIN_SCORE_BEFORE = re.compile(
+    r"(?:\b(?:achiev\w*|obtain\w*|reach\w*|scor\w*|attain\w*|yield\w*|get|gets|of|at|to|is|was|"
+    r"average\w*|record\w*|improv\w*\s+by|by)\s+(?:up to\s+|about\s+|around\s+|approximately\s+|nearly\s+|"
+    r"over\s+|more than\s+)?(?:an?\s+|the\s+)?(?:(?:average|avg\.?|mean|new|overall|"
+    r"state-of-the-art|sota)\s+)?(?:[\w@\-]+\s+){0,3}?(?:of\s+)?|[=:]\s*)$", re.I)
+_PLAIN_SCORE_AFTER = re.compile(r"^\s*(?:points?|pts|pp|absolute|BLEU|F1|EM|AP|mAP|mIoU|AUC|accuracy|"
+                                r"on\b|in\b|\(|over\b|higher|better|improvement)", re.I)
+_NOT_RESULT_AFTER = re.compile(
+    r"^\s*(?:(?!(?:in|on|of|for|at|to|over|with|from)\b)\w+[\s-]+)?(?:datasets?|benchmarks?|tasks?|languages?|examples?|samples?|images?|"
+    r"videos?|hours?|GPUs?|GPU\s+hours|layers?|bits?|tokens?|steps?|epochs?|shots?|models?|"
+    r"modalities|domains?|categories|classes|subjects?|times\b|years?|days?|minutes?|seconds?|"
+    r"participants?|users?|pairs?|queries|questions|documents?|sentences?|words?|people|instances|"
+    r"heads?|experts?|rounds?|turns?|frames?|points? clouds?|clips?|hrs?|h\b|ms\b|GB|MB|TB|k\b|K\b)",
+    re.I)
+_UNIT_WORD = re.compile(r"^\s?(?:\\?%|x\b|×|\\?times\b|-?fold\b|percent\b)", re.I)
+_PREVIOUS_SCORE = re.compile(r"\b(?:previous|prior|former|existing|baseline)\s+(?:[\w-]+\s+){0,3}?"
+                             r"(?:scores?|results?|accuracy|accuracies|performance|records?)\s+(?:of\s+)?"
+                             r"(?:[\d.]+\s*\\?%?\s*(?:,|and)\s*)*$", re.I)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _dataset_for(pos_start: int, pos_end: int, sent: tuple[int, int], text: str,
+                 datasets: list[_Mention], unit_numbers: list[tuple[int, int]]) -> _Mention | None:
+    """Nearest Dataset of the same claim: the first one after the number with no other reported
+    number in between ("75.5% EX on Spider, 52.6% IEX on SParC"), else the last one before it in
+    the sentence ("On MSC, our method ..."). A dataset is never penalised when gold has none."""
+    for d in datasets:
+        if d.start < pos_end or d.end > sent[1]:
+            continue
+        gap = text[pos_end:d.start]
+        if (len(gap) <= 100 and ";" not in gap and not re.search(r",\s+(?!and\b|or\b)[a-z]", gap)
+                and _chained(pos_end, d.start, text, unit_numbers)):
+            return d
+        break
+    before = [d for d in datasets if d.end <= pos_start and d.start >= sent[0]]
+    if before:
+        return before[-1]
+    return None
+
+
+def _chained(start: int, end: int, text: str, unit_numbers: list[tuple[int, int]]) -> bool:
+    """True when every reported number between ``start`` and ``end`` is chained to the first one
+    ("+12.89%/+5.61%/+3.11% on ... GSM8K"): they then share the dataset that follows."""
+    pos = start
+    for s, e in unit_numbers:
+        if s < start or e > end:
+            continue
+        if not re.fullmatch(r"[\s/,+\-~]*(?:and|or)?[\s/,+\-~]*", text[pos:s]):
+            return False
+        pos = e
+    return True
+
+
+_METRIC_BEFORE_GAP = re.compile(
+    r"\s*(?:score|scores|rate|value|improvements?|gains?|reductions?|increases?|drops?)?\s*"
+    r"(?:of|is|was|=|:|at|reaches|reaching|achieves|achieving|by|to|from)?\s*"
+    r"(?:about|around|approximately|over|up to|nearly|only|just|an? average of)?\s*[+~]?", re.I)
+
+
+def _metric_for(n_start: int, n_end: int, sent: tuple[int, int], text: str,
+                metrics: list[_Mention]) -> str | None:
+    """A Metric entity adjacent to the number ("75.5% EX", "accuracy of 91.1"), else a quantity."""
+    for m in metrics:
+        if m.start >= n_end and m.end <= sent[1]:
+            gap = text[n_end:m.start]
+            if len(gap) <= 25 and re.fullmatch(r"\s*(?:%|\\%)?\s*(?:[\w-]+\s+){0,2}?", gap):
+                return m.name
+        if m.end <= n_start and m.start >= sent[0]:
+            gap = text[m.end:n_start]
+            if len(gap) <= 30 and _METRIC_BEFORE_GAP.fullmatch(gap):
+                return m.name
+    after = text[n_end:min(sent[1], n_end + 60)]
+    before = text[max(sent[0], n_start - 60):n_start]
+    for rx, phrase, side in _QUANTITY_RULES:
+        if (side == "after" and rx.search(after)) or (side == "before" and rx.search(before)):
+            return phrase
+    return None
+
+
+def _in_parenthetical(m: _Mention, systems: list[_Mention], text: str, sent_start: int) -> bool:
+    """Inside an open parenthesis ("backbones (SDXL, Hotshot-XL, ...)") a name is an aside, not the
+    subject; except an acronym right after its long form ("SElf-supERvised (SEER) model")."""
+    lead = text[sent_start:m.start]
+    if lead.count("(") <= lead.count(")"):
+        return False
+    p = lead.rfind("(") + sent_start
+    if text[p + 1:m.start].strip():
+        return True
+    return not any(o.end <= p and not text[o.end:p].strip() for o in systems)
+
+
+def _chain_head(mentions: list[_Mention], i: int, text: str) -> _Mention:
+    """The last of a chain of adjacent names ("low-rank adaptation Rescore-BERT (LoRB)"): the
+    earlier ones modify it."""
+    while i + 1 < len(mentions):
+        gap = text[mentions[i].end:mentions[i + 1].start]
+        if re.fullmatch(r"[\s\-]*", gap):
+            i += 1
+        elif re.fullmatch(r"\s*\(\s*", gap) and re.match(r"\s*\)", text[mentions[i + 1].end:]):
+            i += 1  # "Rescore-BERT (LoRB)": the acronym, when it is the whole parenthesis
+        else:
+            break
+    return mentions[i]
+
+
+_BASELINE_LEAD = re.compile(r"\b(?:over|than|compared\s+(?:to|with)|relative\s+to|versus|vs\.?|against)\s+"
+                            r"(?:[\w-]+\s+){0,4}?(?:(?:with|using)\s+)?$", re.I)
+
+
+def _baseline_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_Mention]) -> str | None:
+    """The named baseline of the claim: the last system after "over/than/compared to" before the number."""
+    for m in reversed([m for m in systems if m.end <= n_start and m.start >= sent[0]]):
+        if _BASELINE_LEAD.search(text, max(sent[0], m.start - 50), m.start):
+            return m.name
+    return None
+
+
+def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_Mention],
+                 proposed: list[str]) -> tuple[str | None, str]:
+    """Who the number belongs to. A system right before a parenthesised number ("DeiT (81.8%)")
+    owns it; else the sentence's subject system (first system not in a prepositional phrase);
+    else the proposed name when the paper proposes something."""
+    before = [m for m in systems if m.end <= n_start and m.start >= sent[0]]
+    if before:
+        last = before[-1]
+        gap = text[last.end:n_start]
+        # "DeiT training (81.8%)", "ViT-L with supervised pre-training on ImageNet-22K (85.2%)"
+        if (re.fullmatch(r"[^,;()]{0,80}\(\s*(?:[\w\s]{0,12}[:=]\s*)?[+~]?", gap)
+                and not re.search(r"\b(?:and|or|using|to|that|which|while|whereas|of|only)\b", gap)):
+            return last.name, "paren"
+    # "LST saves 69% ..., while other methods only save 26%": the clause has another subject
+    clause_start = sent[0]
+    for b in _CLAUSE_BREAK.finditer(text, sent[0], n_start):
+        clause_start = b.end()
+    if clause_start > sent[0] and not any(m.start >= clause_start for m in before) and re.match(
+            r"\s*(?:the\s+)?(?:other|these|those|existing|previous|prior|conventional|baseline|they)\b",
+            text[clause_start:n_start], re.I):
+        return None, ""
+    for i, m in enumerate(before):
+        lead = text[sent[0]:m.start]
+        if (_NON_SUBJECT_BEFORE.search(lead[-40:] if len(lead) > 40 else lead) or _GENERIC_HEAD.match(text, m.end)
+                or _in_parenthetical(m, systems, text, sent[0])):
+            continue
+        return _chain_head(before, i, text).name, "subject"
+    if proposed:
+        return proposed[0], "self"
+    return None, ""
+
+
+# "prevalent PEFT techniques", "prior FL baselines": the name modifies a generic head noun
+_GENERIC_HEAD = re.compile(r"[\s-]*(?:techniques|methods|approaches|baselines|variants|families|"
+                           r"counterparts|frameworks|strategies|algorithms|systems|based)\b", re.I)
+
+# "other parameter-efficient fine-tuning approaches": a class of methods, not the named one
+_CLASS_HEAD = re.compile(r"[\s-]*(?:techniques|methods|approaches|protocols|strategies|frameworks|"
+                         r"algorithms|paradigms)\b", re.I)
+
+# "only 3 million trainable parameters", "~90k parameters", "fewer than 10,000 parameters"
+_PARAM_COUNT_AFTER = re.compile(r"^\s*(?:trainable|tunable|learnable|additional|extra|task-specific|"
+                                r"updated)?\s*(?:parameters|params|weights)\b", re.I)
+_PARAM_COUNT_TRAINABLE = re.compile(r"^\s*(?:trainable|tunable|learnable|additional|extra|task-specific|updated)\b", re.I)
+_PARAM_COUNT_BEFORE = re.compile(
+    r"(?:\b(?:only|just|mere|merely)|\b(?:train\w*|tun\w*|optimiz\w*|updat\w*|fine-?tun\w*|add|adds|adding)"
+    r"(?:\s+of)?(?:\s+(?:only|just|fewer than|less than|under|about|approximately))?|~)\s*$", re.I)
+_PARAM_FEW_BEFORE = re.compile(r"\b(?:fewer than|less than|under)\s*$", re.I)
+
+
+def _few_parameters(before: str, after: str) -> bool:
+    """"only 3 million trainable parameters", "tuning 200 parameters", "~90k parameters" (a count of
+    what is trained); not "models with 7B parameters" or "contain fewer than 10 million parameters"."""
+    if not _PARAM_COUNT_AFTER.match(after):
+        return False
+    return bool(_PARAM_COUNT_BEFORE.search(before)
+                or (_PARAM_FEW_BEFORE.search(before) and _PARAM_COUNT_TRAINABLE.match(after)))
+
+
+_COORD_SCORE_AFTER = re.compile(r"^\s*(?:and|or|,)\s*[+\-]?\d+(?:\.\d+)?\s*(?:points?|pts|pp)\b", re.I)
+_COORD_SCORE_BEFORE = re.compile(r"\d\s*(?:,|and|or)\s*$", re.I)
+
+
+def _keep_number(sp: Span, s: int, e: int, sent: tuple[int, int], text: str,
+                 metrics: list[_Mention]) -> tuple[bool, str | None]:
+    """Is this number (value at ``s:e``) a reported result? Returns (keep, metric override)."""
+    unit, written = sp.label_, sp.kb_id_
+    if sp.id_ and ("range" in sp.id_ or "magnitude" in sp.id_):
+        e = sp.end_char
+    if sp.id_ == "number:from-to":
+        return True, None  # "(from 19.5 to 31.5)": both ends are reported figures
+    after, before = text[e:min(sent[1], e + 40)], text[max(sent[0], s - 60):s]
+    if unit in ("%", "x"):
+        after = _UNIT_WORD.sub("", after, count=1)  # "8 times fewer": look past the unit
+    if unit in ("M", "B") or (unit == "NUM" and sp.id_ == "number:magnitude") or (unit == "NUM" and "," in written):
+        # parameter counts are results only as "only N (trainable) parameters"
+        if _few_parameters(before, after):
+            return True, "trainable parameters"
+        return False, None
+    if _PREVIOUS_SCORE.search(before):
+        return False, None  # "outperform the previous highest scores of 83.4%": nobody named
+    if unit == "NUM":
+        if _YEAR.match(written) or re.search(r"(?:[\[(]\s*|\b(?:Section|Table|Figure|Fig\.|Eq\.)\s*)$", before):
+            return False, None
+        if _NOT_RESULT_AFTER.match(after):
+            if _few_parameters(before, after):
+                return True, "trainable parameters"
+            return False, None
+        metric_near = _metric_for(s, e, sent, text, metrics) if metrics else None
+        if metric_near is not None and any(metric_near == m.name for m in metrics):
+            return True, None
+        signed = written.startswith(("+", "-"))
+        decimal = "." in written
+        if signed and _PLAIN_SCORE_AFTER.match(after):
+            return True, None
+        if decimal and _PLAIN_SCORE_BEFORE.search(before) and (
+                _PLAIN_SCORE_AFTER.match(after) or _COORD_SCORE_AFTER.match(after)):
+            return True, None
+        if decimal and _COORD_SCORE_BEFORE.search(before) and re.match(r"\s*(?:points?|pts|pp)\b", after):
+            return True, None
+        return False, None
+    if unit == "x" and _NOT_RESULT_AFTER.match(after):
+        return False, None
+    return True, None
+
+
+def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[Result]:
+    """Reported numbers with their subject, dataset and metric (see ``eval/ANNOTATION.md`` §3)."""
+    if NUMBERS_KEY not in doc.spans:
+        return []
+    text = _text(doc)
+    proposed = _proposed_keys(proposed)
+    mentions = _mentions(entities, len(text))
+    systems = [m for m in mentions if m.type in SYSTEM_TYPES]
+    datasets = [m for m in mentions if m.type == "Dataset"]
+    metrics = [m for m in mentions if m.type == "Metric"]
+    sents = _sentences(doc)
+    title_end = text.find("\n")
+    spans = list(doc.spans[NUMBERS_KEY])
+    offsets = [number_offsets(sp, text) for sp in spans]
+    unit_numbers = [off for sp, off in zip(spans, offsets) if sp.label_ in ("%", "x")]
+    out: list[Result] = []
+    seen: set[tuple[str, float, str]] = set()
+    si = 0
+    for sp, (s, e) in zip(spans, offsets):
+        written = sp.kb_id_
+        if s < title_end or not written:
+            continue
+        while si < len(sents) and sents[si][1] <= s:
+            si += 1
+        if si >= len(sents):
+            break
+        sent = sents[si]
+        if any(m.start < e and s < m.end for m in mentions if m.type != "Metric"):
+            continue  # part of a name: "GPT-3", "LLaMA2-7B", "DAVIS 2017"
+        keep, quantity = _keep_number(sp, s, e, sent, text, metrics)
+        if not keep:
+            continue
+        if re.search(r"\b(?:vs\.?|versus)\s*$", text[max(sent[0], s - 12):s], re.I):
+            # "2.46% (90.72% vs. 88.54%)": the number after "vs." belongs to the baseline
+            subject, how = _baseline_for(s, sent, text, systems), "baseline"
+        elif (sp.id_ or "").startswith("number:from-to") and not re.search(r"\bto\b", text[sp.start_char:s]):
+            # the "from" end belongs to the baseline ("over the model with SFT (from 19.5 to 31.5)")
+            subject, how = _baseline_for(sp.start_char, sent, text, systems), "baseline"
+        else:
+            subject, how = _subject_for(s, sent, text, systems, proposed)
+        if subject is None:
+            continue
+        value = parse_value(written)
+        ctx_end = max(e, sp.end_char) if "range" in (sp.id_ or "") else e
+        metric = quantity or _metric_for(s, ctx_end, sent, text, metrics)
+        key = (match_key(subject), value, metric or "")
+        if key in seen:
+            continue
+        seen.add(key)
+        ds = _dataset_for(s, ctx_end, sent, text, datasets, unit_numbers)
+        rule = f"result:{how}" + ("-on-dataset" if ds else "") + ("-range" if "range" in (sp.id_ or "") else "")
+        unit = sp.label_ if sp.label_ in ("%", "x") else None
+        out.append(Result(subject, ds.name if ds else None, metric, value, unit,
+                          Evidence(text[sent[0]:sent[1]], s, e, rule)))
+    return out
+
+
+# --------------------------------------------------------------------------- comparisons
+_OBJ_GAP_BLOCK = re.compile(
+    r"\b(?:on|in|by|with|while|when|across|for|at|under|without|using|which|that|where|whereas|"
+    r"despite|given|because|although|though|after|before|during|through|via|so|thus|thereby|"
+    r"achiev\w*|is|are|was|were|has|have|shows?|demonstrat\w*)\b|[;:%]|\.(?!\d)|\d\s*%|\b(?:up to)\b", re.I)
+# "the model with supervised fine-tuning", "a baseline using LoRA": the named system is the object
+_OBJ_GAP_HEAD = re.compile(r"\b(?:model|models|baseline|baselines|counterpart|counterparts|variant|version)\s+"
+                           r"(?:with|using|trained with|based on|via)\s*$", re.I)
+_COORD_GAP = re.compile(r"\s*(?:\([^()]{0,60}\))?\s*(?:,\s*(?:and\s+|or\s+|as well as\s+)?|and|or|as well as|&|/|nor)\s*"
+                        r"(?:the\s+|even\s+|also\s+)?", re.I)
+_MATCH_PREV_OK = {",", "and", "or", "while", "can", "could", "to", "nearly", "almost", "closely", "even",
+                  "also", "thereby", "largely", "fully", "which", "that", "often", "will", "would", "may",
+                  "might", "does", "do", "only", "still", "successfully", "roughly", "approximately",
+                  "essentially", "effectively", "consistently", "generally", "further", "not"}
+
+
+def _negated(cue: _Cue, doc: Doc, negs: list[_Cue]) -> bool:
+    for n in negs:
+        if 0 <= cue.tok_start - n.tok_end <= 2:
+            nxt = doc[n.tok_end].lower_ if n.tok_end < len(doc) else ""
+            if nxt == "only":  # "not only matches but outperforms"
+                continue
+            if doc[n.tok_start].lower_ == "without" and cue.label == "comparable":
+                continue
+            return True
+    return False
+
+
+def _objects_after(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_Mention],
+                   later_cues: list[_Cue]) -> list[_Mention]:
+    """The object noun phrase after a cue and its coordinated members ("X, Y and Z")."""
+    nxt = [m for m in systems if m.start >= cue.end and m.end <= sent[1]]
+    if not nxt:
+        return []
+    first = nxt[0]
+    gap = text[cue.end:first.start]
+    head = _OBJ_GAP_HEAD.search(gap)
+    check = gap[:head.start()] if head else gap
+    if len(gap) > 70 or _OBJ_GAP_BLOCK.search(check) or len(gap.split()) > 8:
+        return []
+    if _CLASS_HEAD.match(text, first.end) or (
+            _GENERIC_HEAD.match(text, first.end) and sum(ch.isupper() for ch in text[first.start:first.end]) >= 2):
+        return []
+    if any(c.start >= cue.end and c.end <= first.start for c in later_cues):
+        return []  # "matches or even surpasses GPT-4V": the cue nearest the object decides  # "outperforms prior FL baselines": FL is a modifier, not the object
+    objs = [first]
+    prev = first
+    for m in nxt[1:]:
+        g = text[prev.end:m.start]
+        if _COORD_GAP.fullmatch(g):
+            objs.append(m)
+            prev = m
+        elif re.fullmatch(r"\s*\(\s*", g) and m.end <= sent[1]:
+            # "grouped-query attention (GQA)": a parenthesised alias, not a new object
+            prev = m
+            continue
+        else:
+            break
+    return objs
+
+
+def _subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_Mention],
+                    proposed: list[str], clause_objects: list[_Mention]) -> str | None:
+    """The claim's subject: the first system of the sentence before the cue that is not inside a
+    prepositional phrase, or the proposed name for "our method"/"it"/"we"."""
+    # the clause of the cue: "X is strong, but these approaches underperform Y" -> not X
+    start = sent[0]
+    for b in _CLAUSE_BREAK.finditer(text, sent[0], cue.start):
+        start = b.end()
+    before = [m for m in systems if m.end <= cue.start and m.start >= start]
+    # "by inheriting the BART weights our model outperforms ...": the self-reference is the subject
+    last_end = before[-1].end if before else start
+    if proposed and _STRICT_SELF_REF.search(text, last_end, cue.start):
+        return proposed[0]
+    taken = {(m.start, m.end) for m in clause_objects}
+    for i, m in enumerate(before):
+        if (m.start, m.end) in taken:
+            continue
+        lead = text[start:m.start]
+        if (_NON_SUBJECT_BEFORE.search(lead[-40:] if len(lead) > 40 else lead) or _GENERIC_HEAD.match(text, m.end)
+                or _in_parenthetical(m, systems, text, sent[0])):
+            continue
+        return _chain_head(before, i, text).name
+    lead = text[start:cue.start]
+    if proposed and _STRICT_SELF_REF.search(lead):
+        return proposed[0]
+    if _OTHER_SUBJECT.search(lead) or re.search(r"\b(?:which|who)\b[^,]*$", lead):
+        return None
+    if _OTHERS_WORK.search(text, sent[0], sent[1]):
+        return None  # "PoT ... is recently proposed to improve over prompt-tuning": not ours
+    if proposed:
+        return proposed[0]
+    return None
+
+
+_STRICT_SELF_REF = re.compile(
+    r"\b(?:our|the proposed|this)\s+(?:[\w-]+\s+){0,2}?(?:method|model|approach|framework|system|technique|"
+    r"algorithm|architecture|pipeline|scheme|strategy|proposal|design|solution|agent|network)s?\b|\bwe\b|"
+    r"^\s*(?:it|they)\b|,\s*it\b", re.I)
+_CLAUSE_BREAK = re.compile(r";|,\s*(?:but|while|whereas|although|though|however)\b|\bbut\b|\bwhereas\b", re.I)
+# a subject that is neither a named system nor the paper's own: "these approaches", "existing methods"
+_OTHER_SUBJECT = re.compile(r"(?:^|\b)(?:these|those|such|existing|previous|prior|current|conventional|"
+                            r"traditional|they|most|many|other|baseline|baselines)\b", re.I)
+
+
+def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[Comparison]:
+    """Head-to-head claims between named systems (see ``eval/ANNOTATION.md`` §4): one per object
+    of a coordination, per dataset of the claim; negated cues emit nothing; passive reverses."""
+    text = _text(doc)
+    cues = _cues(doc)
+    rel_cues = [c for c in cues if c.label in RELATION_LABELS]
+    if not rel_cues:
+        return []
+    proposed = _proposed_keys(proposed)
+    mentions = _mentions(entities, len(text))
+    systems = [m for m in mentions if m.type in SYSTEM_TYPES]
+    if not systems:
+        return []
+    datasets = [m for m in mentions if m.type == "Dataset"]
+    negs = [c for c in cues if c.label == "negation"]
+    sents = _sentences(doc)
+    title_end = text.find("\n")
+    out: list[Comparison] = []
+    seen: set[tuple[str, str, str, str]] = set()
+    used_as_object: list[_Mention] = []
+    for cue in rel_cues:
+        sent = next((s for s in sents if s[0] <= cue.start < s[1]), None)
+        if sent is None or cue.start < title_end:
+            continue
+        if _negated(cue, doc, negs):
+            continue
+        low = text[cue.start:cue.end].lower()
+        if low.split()[0] in ("match", "matching", "matches", "matched") and cue.tok_start > 0:
+            prev_tok = doc[cue.tok_start - 1].lower_
+            prev_is_sys = any(m.end == doc[cue.tok_start - 1].idx + len(doc[cue.tok_start - 1]) for m in systems)
+            if prev_tok not in _MATCH_PREV_OK and not prev_is_sys:
+                continue
+        objs = _objects_after(cue, sent, text, systems, rel_cues)
+        if not objs:
+            continue
+        sent_objs = [m for m in used_as_object if _in(m.start, m.end, sent)]
+        subject = _subject_before(cue, sent, text, systems, proposed, sent_objs + objs)
+        if subject is None:
+            continue
+        used_as_object.extend(objs)
+        passive = cue.rule.endswith("-passive")
+        # datasets of the claim: those after the objects in the same clause, else in the sentence
+        tail_start = objs[-1].end
+        next_cue = min((c.start for c in rel_cues if c.start >= tail_start), default=sent[1])
+        claim_ds = [d for d in datasets if d.start >= tail_start and d.end <= min(sent[1], next_cue)
+                    and not re.search(r"[;]", text[tail_start:d.start])]
+        if not claim_ds:
+            claim_ds = [d for d in datasets if _in(d.start, d.end, sent)]
+        ds_names = list(dict.fromkeys(d.name for d in claim_ds)) or [None]
+        rule = "compare:" + cue.rule.split(":", 1)[1] + ("-coord" if len(objs) > 1 else "")
+        for o in objs:
+            subj, obj = (o.name, subject) if passive else (subject, o.name)
+            if match_key(subj) == match_key(obj):
+                continue
+            for ds in ds_names:
+                key = (match_key(subj), cue.label, match_key(obj), match_key(ds or ""))
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(Comparison(subj, cue.label, obj, ds,
+                                      Evidence(text[sent[0]:sent[1]], cue.start, o.end, rule)))
+    return out

@@ -1,0 +1,873 @@
+"""Entity components: lexicon matching and rule patterns, writing ``doc.spans["entities"]``.
+
+Two registered factories, run after the sentencizer and the abbreviation detector:
+
+* ``kgbuild_lexicon`` - PhraseMatcher over the JSONL lexicons in ``nlp/lexicons/`` (one
+  ``{"name", "type", "aliases"}`` per line). Phrase-like aliases ("low-rank adaptation",
+  "text-to-SQL", "accuracy") match case-insensitively; names with capitals ("ARC", "MATH",
+  "Spider") match exactly, so the ordinary words "arc", "math", "spider" never match. Writes
+  the raw (possibly overlapping) matches to ``doc.spans["entity_candidates"]``.
+* ``kgbuild_entity_patterns`` - names that no lexicon lists, then overlap resolution (longest
+  wins, then rule priority) into the final ``doc.spans["entities"]``: label = entity type,
+  ``kb_id_`` = canonical name (lexicon name, in-text acronym, or the name itself), ``id_`` = rule:
+
+  ===========================  ===================================================================
+  ``lexicon:<file>``           a lexicon name or alias
+  ``pattern:acronym-def``      "Low-Rank Adaptation (LoRA)": both forms, typed by the lexicon or
+                               by the long form's head word ("... Tuning" -> Method)
+  ``pattern:title-prefix``     the title's "X: ..." (RASAT, SegVG), typed by the subtitle's head
+  ``pattern:versioned-name``   a lexicon model + version/size ("LLaMA-2 7B", "Flan-T5-XXL")
+  ``pattern:sized-name``       any "Name-7B" checkpoint
+  ``pattern:suffix-shape``     "X-Adapter", "XFormer", "XLoRA" (Method), "XBERT", "XGPT" (Model)
+  ``pattern:title-case-name``  "Memory Decoder", "Task-Adaptive Distillation" in the abstract
+  ``context:proposal``         a coined name after "we propose/introduce/...", "called X"
+  ``context:cue-word``         a coined name next to "benchmark", "dataset", "framework", ...
+  ``context:coined-mention``   later mentions of a name established by the rules above
+  ===========================  ===================================================================
+
+A proposed name is a Method unless a cue says otherwise ("X, a novel vision-language model",
+"the text-to-NeRF model X", "X: Arabic GPT Models"). Precision first: generic classes ("LLMs",
+"PLMs"), tools and hardware, descriptions ("image-to-NeRF", "CauKer-generated") are skipped, and
+"accuracy" counts only where it measures something (a number or "average accuracy" nearby).
+
+Everything is regex over the doc text or PhraseMatcher, mapped back to tokens with
+``Doc.char_span``, so the cost grows with the number of candidates, not tokens. The rules are
+data (``patterns/entities*.jsonl``); the decisions live in plain functions below.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from ..errors import ExtractError
+from ..normalize import match_key
+from .abbreviations import doc_text
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+PATTERN_DIR = Path(__file__).parent / "patterns"
+SPANS_KEY = "entities"
+CANDIDATES_KEY = "entity_candidates"
+
+# Lower number = preferred when two spans cover the same tokens.
+RULE_PRIORITY = {
+    "pattern:acronym-def": 1,
+    "lexicon": 2,
+    "pattern:title-prefix": 2.5,
+    "pattern:versioned-name": 3,
+    "pattern:sized-name": 3,
+    "pattern:suffix-shape": 5,
+    "pattern:title-case-name": 5.5,
+    "context:proposal": 6,
+    "context:cue-word": 7,
+    "context:coined-mention": 8,
+}
+
+
+def rule_priority(rule_id: str) -> int:
+    return RULE_PRIORITY.get(rule_id, RULE_PRIORITY.get(rule_id.split(":")[0], 9))
+
+
+# --------------------------------------------------------------------------- data loading
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Read one JSONL data file; a malformed line is an ``ExtractError`` naming file and line."""
+    rows = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ExtractError(f"Cannot read pattern data {path}: {exc}") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise ExtractError(f"{path}:{n}: not valid JSON ({exc.msg})") from exc
+    return rows
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    source: str  # file stem, used in the rule id ("lexicon:models")
+
+
+def load_lexicons(lexicon_dir: Path | str | None = None) -> list[LexiconEntry]:
+    """All entries of every ``*.jsonl`` under ``lexicon_dir`` (sorted by file name)."""
+    d = Path(lexicon_dir) if lexicon_dir else LEXICON_DIR
+    files = sorted(d.glob("*.jsonl"))
+    if not files:
+        raise ExtractError(f"No lexicon files (*.jsonl) in {d}")
+    entries = []
+    for path in files:
+        for n, row in enumerate(read_jsonl(path), 1):
+            if not isinstance(row, dict) or "name" not in row or "type" not in row:
+                raise ExtractError(f"{path}:{n}: a lexicon line needs 'name' and 'type'")
+            entries.append(LexiconEntry(row["name"], row["type"], tuple(row.get("aliases", ())), path.stem))
+    return entries
+
+
+def is_case_insensitive(alias: str) -> bool:
+    """Phrase-like forms match case-insensitively; names match exactly.
+
+    "text-to-SQL", "low-rank adaptation", "accuracy", "Gaussian process" read as phrases (they
+    start lower-case or contain a lower-case word), so "Low-Rank Adaptation" in a title matches
+    too. "ARC", "MATH", "Spider", "Natural Questions" are names: exact case, so the ordinary
+    words "arc", "math", "spider", "natural questions" never match.
+    """
+    if alias[:1].islower():
+        return len(alias) >= 5 or " " in alias or "-" in alias
+    words = re.split(r"[\s\-]+", alias)
+    return len(words) > 1 and any(len(w) >= 4 and w.isalpha() and w.islower() for w in words[1:])
+
+
+def case_variants(alias: str) -> list[str]:
+    """Exact-case forms to add for an alias: a lower-case word also matches at sentence start."""
+    out = [alias]
+    if alias[:1].islower() and not is_case_insensitive(alias):
+        out.append(alias[:1].upper() + alias[1:])
+    return out
+
+
+# --------------------------------------------------------------------------- lexicon component
+class LexiconMatcher:
+    """Match lexicon names and aliases; write candidate spans to ``doc.spans["entity_candidates"]``.
+
+    Construction stores settings only; ``add_entries`` (called by the factory with the loaded
+    lexicon) builds the matchers.
+    """
+
+    def __init__(self, nlp: Language, name: str = "kgbuild_lexicon", *,
+                 spans_key: str = CANDIDATES_KEY):
+        self.nlp = nlp
+        self.name = name
+        self.spans_key = spans_key
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.entries: dict[str, LexiconEntry] = {}
+
+    def add_entries(self, entries: Iterable[LexiconEntry]) -> None:
+        exact: dict[str, list[Doc]] = {}
+        lower: dict[str, list[Doc]] = {}
+        seen: dict[tuple[str, bool], str] = {}
+        for e in entries:
+            key = f"{e.type}|{e.name}|{e.source}"
+            self.entries[key] = e
+            for form in (e.name, *e.aliases):
+                ci = is_case_insensitive(form)
+                forms = [form.lower()] if ci else case_variants(form)
+                for f in forms:
+                    k = (f, ci)
+                    if k in seen:
+                        continue  # first entry wins (files load in name order)
+                    seen[k] = key
+                    (lower if ci else exact).setdefault(key, []).append(self.nlp.make_doc(f))
+        for key, docs in exact.items():
+            self.exact.add(key, docs)
+        for key, docs in lower.items():
+            self.lower.add(key, docs)
+
+    def match(self, doc: Doc) -> list[Span]:
+        spans = []
+        strings = doc.vocab.strings
+        for matcher in (self.exact, self.lower):
+            for match_id, start, end in matcher(doc):
+                if start > 0 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
+                        and doc[start].text[:1].islower():
+                    continue  # tail of a hyphenated compound: "out-of-domain generalization"
+                e = self.entries[strings[match_id]]
+                spans.append(Span(doc, start, end, label=e.type, kb_id=e.name, span_id=f"lexicon:{e.source}"))
+        return spans
+
+    def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
+        doc.spans[self.spans_key] = spans
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+
+@Language.factory(
+    "kgbuild_lexicon",
+    assigns=["doc.spans"],
+    default_config={"lexicon_dir": None, "spans_key": CANDIDATES_KEY},
+)
+def make_lexicon_matcher(nlp: Language, name: str, lexicon_dir: str | None, spans_key: str) -> LexiconMatcher:
+    comp = LexiconMatcher(nlp, name, spans_key=spans_key)
+    comp.add_entries(load_lexicons(lexicon_dir))
+    return comp
+
+
+# --------------------------------------------------------------------------- pattern rules
+@dataclass
+class PatternRules:
+    """The rule data of ``patterns/entities*.jsonl``, compiled."""
+
+    generic: frozenset[str] = frozenset()
+    generic_long_words: frozenset[str] = frozenset()
+    shape_regexes: list[tuple[str, str, re.Pattern]] = field(default_factory=list)  # (rule, label, rx)
+    versioned_suffix: str = ""
+    versioned_space_ok: str = ""
+    versioned_not_after: frozenset[str] = frozenset()
+    cue_after: dict[str, str] = field(default_factory=dict)  # word -> label
+    cue_before: dict[str, str] = field(default_factory=dict)
+    propose_verbs: frozenset[str] = frozenset()
+    title_heads: dict[str, str] = field(default_factory=dict)  # head word -> label
+    abbrev_heads: dict[str, str] = field(default_factory=dict)
+    common_prefixes: frozenset[str] = frozenset()
+    title_case_rx: re.Pattern | None = None
+    title_case_label: str = "Method"
+    title_case_stop_first: frozenset[str] = frozenset()
+    title_case_stop_next: frozenset[str] = frozenset()
+    needs_metric_context: frozenset[str] = frozenset()
+    abstract_only: frozenset[str] = frozenset()
+    metric_before: frozenset[str] = frozenset()
+    metric_after: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[dict[str, Any]]) -> "PatternRules":
+        r = cls()
+        for row in rows:
+            kind = row.get("kind")
+            try:
+                if kind == "generic":
+                    r.generic = r.generic | frozenset(row["words"])
+                elif kind == "generic_long_words":
+                    r.generic_long_words = r.generic_long_words | frozenset(w.lower() for w in row["words"])
+                elif kind == "regex":
+                    r.shape_regexes.append((row["id"], row["label"], re.compile(row["regex"])))
+                elif kind == "versioned":
+                    r.versioned_suffix = row["suffix"]
+                    r.versioned_space_ok = row["space_ok"]
+                    r.versioned_not_after = frozenset(row.get("not_after", ()))
+                elif kind == "cue_after":
+                    r.cue_after.update({w: row["label"] for w in row["words"]})
+                elif kind == "cue_before":
+                    r.cue_before.update({w: row["label"] for w in row["words"]})
+                elif kind == "title_case_names":
+                    heads = "|".join(re.escape(h) for h in sorted(row["heads"], key=len, reverse=True))
+                    r.title_case_rx = re.compile(
+                        r"(?<![\w\-])((?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*[ ]){1,3}(?:" + heads + r"))(?![\w\-])")
+                    r.title_case_label = row["label"]
+                    r.title_case_stop_first = frozenset(row.get("stop_first", ()))
+                    r.title_case_stop_next = frozenset(row.get("stop_next", ()))
+                elif kind == "abstract_only":
+                    r.abstract_only = r.abstract_only | frozenset(row["names"])
+                elif kind == "metric_context":
+                    r.needs_metric_context = r.needs_metric_context | frozenset(row["names"])
+                    r.metric_before = r.metric_before | frozenset(row.get("before", ()))
+                    r.metric_after = r.metric_after | frozenset(row.get("after", ()))
+                elif kind == "common_prefixes":
+                    r.common_prefixes = r.common_prefixes | frozenset(w.lower() for w in row["words"])
+                elif kind == "propose_verbs":
+                    r.propose_verbs = r.propose_verbs | frozenset(row["words"])
+                elif kind in ("title_heads", "abbrev_heads"):
+                    target = r.title_heads if kind == "title_heads" else r.abbrev_heads
+                    for label in ("Method", "Model", "Dataset", "Task", "Metric"):
+                        target.update({w.lower(): label for w in row.get(label, ())})
+                else:
+                    raise ExtractError(f"Unknown pattern kind {kind!r} in entity patterns")
+            except (KeyError, re.error) as exc:
+                raise ExtractError(f"Bad entity pattern row {row.get('id')!r}: {exc}") from exc
+        return r
+
+
+def load_pattern_rules(pattern_dir: Path | str | None = None) -> PatternRules:
+    d = Path(pattern_dir) if pattern_dir else PATTERN_DIR
+    files = sorted(d.glob("entities*.jsonl"))
+    if not files:
+        raise ExtractError(f"No entity pattern files (entities*.jsonl) in {d}")
+    rows: list[dict[str, Any]] = []
+    for p in files:
+        rows.extend(read_jsonl(p))
+    return PatternRules.from_rows(rows)
+
+
+# A coined name: letters/digits with optional internal hyphens/dots, e.g. "RASAT", "SegVG",
+# "Ctrl-Adapter", "xTrimoPGLM", "eP-ALM", "GLM-130B".
+COINED_RX = re.compile(
+    r"(?<![\w\-/@.])(?=[A-Za-z0-9\-.]*?(?:[A-Z][A-Za-z0-9\-.]*?[A-Z]|[a-z0-9][A-Z]))"
+    r"([A-Za-z0-9](?:[A-Za-z0-9]|[\-.](?=[A-Za-z0-9]))*\+{0,2})(?![\w\-/@])")
+_PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*[A-Z]s$")  # "LLMs", "PLMs", "GNNs"
+_EXPANSION_STYLE = re.compile(r"^(?:[a-z]+[A-Z][a-z]+[A-Z][a-z]*|[a-z][A-Z][a-z])$")
+_UNIT = re.compile(r"^\d+(?:\.\d+)?[A-Za-z]{1,3}$")  # "349GB", "7B"
+_ORDINARY_PART = re.compile(r"^(?:[A-Z]?[a-z]+|[a-z]+|\d+(?:\.\d+)?[a-zA-Z]?|[A-Z])$")
+
+
+def is_coined_name(text: str, generic: frozenset[str] = frozenset()) -> bool:
+    """Whether ``text`` looks like an invented name (RASAT, SegVG, AdaMix), not a word.
+
+    Coined = some hyphen part has a capital after its first character ("SegVG", "MUSE") or mixes
+    digits and capitals; ordinary words and hyphen compounds of words ("Fine-Tuning", "Zero-Shot")
+    are not; generic acronyms ("LLM", "NLP") and their plurals ("LLMs") are not.
+    """
+    if len(text) < 2 or text in generic or text.rstrip("s") in generic:
+        return False
+    if _PLURAL_ACRONYM.match(text) or text.isdigit() or _UNIT.match(text):
+        return False
+    if not any(c.isalpha() for c in text):
+        return False
+    parts = text.split("-")
+    if all(_ORDINARY_PART.match(p) for p in parts):
+        return False
+    if len(parts) == 1 and _EXPANSION_STYLE.match(text):
+        return False  # "evaLuatIon", "fOr": letters capitalised to spell an acronym
+    if re.fullmatch(r"[A-Z]\d+|\d+[A-Za-z]|[A-Z]{1,2}\d?", text):  # "T5"? handled by lexicon; "A1", "3D", "MS"
+        return False
+    return any(sum(c.isupper() for c in p) >= 2 or (p[:1].isalpha() and any(c.isupper() for c in p[1:])) for p in parts)
+
+
+_NEXT_TOKEN = re.compile(r"\s*(\(|[\w\-]+)")
+_NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+_PREV_WORD = re.compile(r"([A-Za-z]+)\s+(?:the\s+|a\s+|an\s+|new\s+)?$")
+_CLAUSE_SPLIT = re.compile(r"[.;!?]\s")
+_NAMED_BEFORE = re.compile(r"\b(?:called|named|termed|dubbed|coined)\s*[,:]?\s*$")
+_WE = re.compile(r"\b(?:[Ww]e|[Tt]his (?:paper|work)|[Hh]ere)\b")
+_LIST_BEFORE = re.compile(r"\b(?:and|or|with|than|like|such as|including|from|on|over|to|using|use|uses|via|of|for|in|by)\s+$")
+_PREPOSITIONS = frozenset("for of on with to from using by in into via over than as at which that who where".split())
+_LOWER_WORD = re.compile(r"\b([a-z]+)\b")
+
+
+def is_model_shaped(name: str) -> bool:
+    """Names that are released models by their shape: "...GPT", "...BERT", "...LLM", a size "-7B"."""
+    return bool(
+        re.search(r"(?:GPT|BERT|BERTa|T5|LLaMA|Llama|GLM|CLIP|ViT)(?:[-\s.]?\d+(?:\.\d+)?)?$", name)
+        or re.search(r"[-\s]\d+(?:\.\d+)?[BM]\b", name)
+    )
+
+
+def head_label(words: list[str], heads: dict[str, str]) -> str | None:
+    """Label of a phrase by its last word (its head), lower-cased; hyphen parts tried last-first."""
+    if not words:
+        return None
+    last = words[-1].lower().strip(".,;:")
+    if last in heads:
+        return heads[last]
+    part = last.split("-")[-1]
+    return heads.get(part)
+
+
+def initials_cover(short: str, long: str) -> bool:
+    """Whether the capitals of ``short`` are, in order, initials of words of ``long``.
+
+    "SFT" / "sparse fine-tuning" and "FFT" / "Fast Fourier Transform" do; "LoRA" / "LLM through
+    parameter-efficient fine-tuning" does not (a Schwartz & Hearst match across word middles).
+    """
+    initials = [w[0].lower() for w in re.split(r"[\s\-]+", long) if w]
+    i = 0
+    for c in (ch.lower() for ch in short if ch.isupper()):
+        while i < len(initials) and initials[i] != c:
+            i += 1
+        if i == len(initials):
+            return False
+        i += 1
+    return True
+
+
+def classify_long_form(long_text: str, rules: PatternRules) -> str | None:
+    """Type of an in-text acronym by its long form's head ("... Tuning" -> Method), else None."""
+    words = long_text.split()
+    if all(w.lower().strip(",.") in rules.generic_long_words or
+           all(p in rules.generic_long_words for p in w.lower().split("-")) for w in words):
+        return None
+    label = head_label(words, rules.abbrev_heads)
+    if label == "Model" and not re.search(r"[A-Z]", long_text):
+        return None  # "... model (XYZ)" in lower case is a description, not a name
+    return label
+
+
+_SUBTITLE_STOP = re.compile(
+    r"\s+(?:for|of|with|in|on|to|via|from|that|towards?|and|by|at|as|using|through|beyond|into)\b|\s*[,:;.?!]|\s*$",
+    re.I)
+_HEAD_LABELS = {
+    "model": "Model", "models": "Model", "llm": "Model", "llms": "Model", "family": "Model",
+    "framework": "Method", "method": "Method", "approach": "Method", "technique": "Method",
+    "algorithm": "Method", "module": "Method", "strategy": "Method", "paradigm": "Method",
+    "architecture": "Method", "mechanism": "Method", "pipeline": "Method", "scheme": "Method",
+    "dataset": "Dataset", "datasets": "Dataset", "benchmark": "Dataset", "benchmarks": "Dataset",
+    "corpus": "Dataset", "corpora": "Dataset", "metric": "Metric", "measure": "Metric",
+}
+_HEADS_RX = "|".join(sorted(_HEAD_LABELS, key=len, reverse=True))
+# "X (long form), a novel vision-language model" / "X is a family of ... models"
+_APPOSITIVE = re.compile(
+    r"\s*(?:\([^()]{0,160}\))?\s*(?:,\s*|\s+is\s+|\s+as\s+|\s*:\s*)(?:a|an|the|our)\s+"
+    r"(?:[\w\-'/]+\s+){0,8}?(" + _HEADS_RX + r")\b", re.I)
+# "the text-to-NeRF model DreamFusion", "foundation model, YingLong", "framework ERNIE-Tiny"
+_BEFORE_HEAD = re.compile(
+    r"\b(" + _HEADS_RX + r")\s*,?\s*(?:(?:that|which)\s+we\s+(?:call|name|term|dub)\s+|(?:called|named|termed|dubbed)\s+)?$",
+    re.I)
+
+
+def cue_label(text: str, start: int, end: int) -> str | None:
+    """Type named by the words around one mention of a coined name, else None.
+
+    An appositive right after the name ("X, a novel vision-language model") or the head noun
+    right before it ("the benchmark TAC", "the text-to-NeRF model DreamFusion").
+    """
+    m = _APPOSITIVE.match(text, end, min(len(text), end + 260))
+    if m:
+        return _HEAD_LABELS[m.group(1).lower()]
+    m = _BEFORE_HEAD.search(text, max(0, start - 30), start)
+    if m:
+        return _HEAD_LABELS[m.group(1).lower()]
+    return None
+
+
+def title_subject_label(subtitle: str, rules: PatternRules, name: str) -> str | None:
+    """Type of a title prefix "X: subtitle" from the head of the subtitle's first noun phrase.
+
+    "X: A Benchmark for ..." -> Dataset, "X: Arabic GPT Models for ..." -> Model,
+    "X: Integrating ..." (a verb phrase) -> None (the caller defaults to Method).
+    """
+    words = subtitle.split()
+    if not words or words[0].lower().endswith("ing"):
+        return None
+    stop = _SUBTITLE_STOP.search(subtitle)
+    np_words = subtitle[:stop.start()].split() if stop else words
+    if not np_words or len(np_words) > 8:
+        return None
+    tail = " ".join(np_words).lower()
+    for phrase in ("language model", "language models", "foundation model", "foundation models"):
+        if tail.endswith(phrase):
+            return "Model"
+    return rules.title_heads.get(np_words[-1].lower())
+
+
+_NUMBER_NEAR = re.compile(r"\d+(?:\.\d+)?\s*%|(?<![\w.-])\d+\.\d+(?![\w.])")
+
+
+def has_metric_context(text: str, span: Span, rules: "PatternRules") -> bool:
+    """Whether a generic metric word ("accuracy") is used as a measure here, not as a quality.
+
+    True when a number (a percentage or a decimal) is in the same sentence within 60 characters,
+    or a neighbouring word marks a measurement ("average accuracy", "accuracy scores").
+    """
+    doc = span.doc
+    lo = max(span.sent.start_char if doc.has_annotation("SENT_START") else 0, span.start_char - 60)
+    hi = min(span.sent.end_char if doc.has_annotation("SENT_START") else len(text), span.end_char + 60)
+    if _NUMBER_NEAR.search(text, lo, hi):
+        return True
+    prev = doc[span.start - 1].lower_ if span.start > 0 else ""
+    nxt = doc[span.end].lower_ if span.end < len(doc) else ""
+    return prev in rules.metric_before or nxt in rules.metric_after
+
+
+class EntityPatterns:
+    """Rule-based entity spans + final overlap resolution into ``doc.spans["entities"]``.
+
+    ``match(doc)`` is pure (reads the abbreviation and lexicon span groups, returns spans);
+    ``set_annotations`` writes them. Construction stores settings; ``add_rules`` compiles data.
+    """
+
+    def __init__(self, nlp: Language, name: str = "kgbuild_entity_patterns", *,
+                 spans_key: str = SPANS_KEY, candidates_key: str = CANDIDATES_KEY,
+                 abbreviations_key: str = "abbreviations", abbreviations_long_key: str = "abbreviations_long"):
+        self.name = name
+        self.spans_key = spans_key
+        self.candidates_key = candidates_key
+        self.abbreviations_key = abbreviations_key
+        self.abbreviations_long_key = abbreviations_long_key
+        self.rules = PatternRules()
+        self._versioned_rx: re.Pattern | None = None
+
+    def add_rules(self, rules: PatternRules) -> None:
+        self.rules = rules
+        if rules.versioned_suffix:
+            self._versioned_rx = re.compile(
+                rf"(?:[-_]{rules.versioned_suffix}(?![A-Za-z0-9])|\s{rules.versioned_space_ok}(?![\w\-]))+")
+
+    # ---------------------------------------------------------------- helpers
+    @staticmethod
+    def _span(doc: Doc, start: int, end: int, label: str, kb: str, rule: str) -> Span | None:
+        """A span for chars [start, end) when they fall on token boundaries (else None)."""
+        s = doc.char_span(start, end, alignment_mode="strict")
+        if s is None or len(s) == 0:
+            return None
+        return Span(doc, s.start, s.end, label=label, kb_id=kb, span_id=rule)
+
+    # ---------------------------------------------------------------- rules
+    def acronym_spans(self, doc: Doc, lexicon: list[Span]) -> tuple[list[Span], set[str], set[str]]:
+        """Entities from "long form (SHORT)" definitions.
+
+        Returns (spans, overridden, weak): ``overridden`` are short forms whose in-text
+        definition contradicts the lexicon sense ("Fast Fourier Transform (FFT)" is not full
+        fine-tuning) or is generic; ``weak`` are short forms typed by default (a Title Case
+        long form with no telling head word), which context cues may retype.
+        """
+        out: list[Span] = []
+        overridden: set[str] = set()
+        weak: set[str] = set()
+        shorts = doc.spans[self.abbreviations_key] if self.abbreviations_key in doc.spans else []
+        longs = doc.spans[self.abbreviations_long_key] if self.abbreviations_long_key in doc.spans else []
+        by_pos = {(s.start, s.end): s for s in lexicon}
+        rules = self.rules
+
+        def add(short: Span, long: Span, label: str, kb: str) -> None:
+            out.append(Span(doc, short.start, short.end, label=label, kb_id=kb, span_id="pattern:acronym-def"))
+            out.append(Span(doc, long.start, long.end, label=label, kb_id=kb, span_id="pattern:acronym-def"))
+
+        for short, long in zip(shorts, longs):
+            s_lex = by_pos.get((short.start, short.end))
+            l_lex = by_pos.get((long.start, long.end))
+            tail_lex = next((s for s in lexicon if s.end == long.end and s.start > long.start), None)
+            if s_lex is not None and l_lex is not None:
+                if s_lex.kb_id_ != l_lex.kb_id_ or s_lex.label_ != l_lex.label_:
+                    overridden.add(short.text)  # the text says which sense; trust the long form
+                    add(short, long, l_lex.label_, l_lex.kb_id_)
+                continue
+            if l_lex is not None:
+                if is_coined_name(short.text, rules.generic) and not initials_cover(short.text, long.text):
+                    # "mixed linearized attention (LiZA)": the paper names its own variant of a
+                    # known technique; the short form is a new thing, the long form stays lexical
+                    out.append(Span(doc, short.start, short.end, label=l_lex.label_, kb_id=short.text,
+                                    span_id="pattern:acronym-def"))
+                    continue
+                add(short, long, l_lex.label_, l_lex.kb_id_)
+                continue
+            label = classify_long_form(long.text, rules)
+            if s_lex is not None:
+                # The lexicon knows this short form. A long form it does not list overrides that sense
+                # only when the lexicon has an expansion of its own ("full fine-tuning" for FFT) and
+                # the text's long form plainly spells the acronym ("Fast Fourier Transform (FFT)",
+                # "sparse fine-tuning (SFT)"); a bare name (CLAP) keeps its lexicon type.
+                entry_has_long = match_key(s_lex.kb_id_) != match_key(short.text)
+                if entry_has_long and initials_cover(short.text, long.text):
+                    overridden.add(short.text)
+                    if label is not None:
+                        add(short, long, label, short.text)
+                continue
+            if any(w in rules.generic or _PLURAL_ACRONYM.match(w) for w in (short.text, *short.text.split())):
+                overridden.add(short.text)  # "LLMs", "Code LLMs": classes of things, not names
+                continue
+            if label is None and tail_lex is not None and tail_lex.label_ in ("Method", "Model"):
+                label = tail_lex.label_  # "Viewpoint Neural Textual Inversion (ViewNeTI)"
+            if label is None and _is_title_case_name(long.text) and is_coined_name(short.text, rules.generic):
+                label = "Model" if is_model_shaped(short.text) else "Method"
+                weak.add(short.text)
+            if label is None:
+                overridden.add(short.text)
+                continue
+            if label == "Model" and not is_model_shaped(short.text) and not _is_title_case_name(long.text):
+                continue
+            add(short, long, label, short.text)
+        return out, overridden, weak
+
+    def title_prefix_span(self, doc: Doc) -> tuple[Span | None, bool]:
+        """The title's "X: ..." prefix when X is a coined name (RASAT, SegVG, Ctrl-Adapter).
+
+        Returns (span, weak): weak when the subtitle did not say what X is.
+        """
+        text = self._text
+        nl = text.find("\n")
+        title = text if nl < 0 else text[:nl]
+        m = _TITLE_PREFIX.match(title)
+        if not m:
+            return None, False
+        name = m.group(1)
+        words = name.split()
+        if len(words) > 3:
+            return None, False
+        if len(words) == 1:
+            if not is_coined_name(name, self.rules.generic):
+                return None, False
+        elif not (is_coined_name(words[0], self.rules.generic) or _TITLE_NAME.match(name)):
+            return None, False
+        elif not all(w[:1].isupper() or w[:1].isdigit() for w in words):
+            return None, False
+        elif not is_coined_name(words[0], self.rules.generic) and text.find(name, nl + 1 if nl >= 0 else 0) < 0:
+            return None, False  # "Memory Decoder: ..." counts only when the abstract uses the name
+        label = title_subject_label(m.group(2), self.rules, name)
+        weak = label is None
+        if label is None:
+            label = "Model" if is_model_shaped(name) else "Method"
+        return self._span(doc, m.start(1), m.end(1), label, name, "pattern:title-prefix"), weak
+
+    def versioned_spans(self, doc: Doc, lexicon: list[Span]) -> list[Span]:
+        """Extend Model lexicon names by versions/sizes: "LLaMA-2 7B", "Flan-T5-XXL", "T5-large"."""
+        out = []
+        rx = self._versioned_rx
+        if rx is None:
+            return out
+        text = self._text
+        for s in lexicon:
+            if s.label_ != "Model":
+                continue
+            m = rx.match(text, s.end_char)
+            if not m or m.end() == s.end_char:
+                continue
+            span = self._span(doc, s.start_char, m.end(), "Model", text[s.start_char:m.end()], "pattern:versioned-name")
+            if span is not None:
+                out.append(span)
+        return out
+
+    def shape_spans(self, doc: Doc) -> list[Span]:
+        """Names by shape: "X-Adapter", "XFormer", "XBERT", "Name-7B" (regexes from the data)."""
+        out = []
+        text = self._text
+        rules = self.rules
+        for m in _CAPWORD.finditer(text):
+            word = m.group(0).rstrip(".")
+            if word in rules.generic:
+                continue
+            for rule, label, rx in rules.shape_regexes:
+                if not rx.fullmatch(word):
+                    continue
+                head = word.split("-")[0]
+                if "-" in word and head.lower() in rules.common_prefixes:
+                    break
+                if rule == "pattern:suffix-shape" and "-" not in word and not is_coined_name(word, rules.generic):
+                    break
+                if word.endswith("s") and re.search(r"(?:LM|LLM|Net|Former|Adapter)s$", word):
+                    break  # plural: a class of things ("SpeechLMs"), not one name
+                span = self._span(doc, m.start(), m.start() + len(word), label, word, rule)
+                if span is not None:
+                    out.append(span)
+                break
+        return out
+
+    def title_case_spans(self, doc: Doc) -> list[Span]:
+        """Capitalised multi-word names ending in a method head: "Memory Decoder", "Task-Adaptive
+        Distillation", "Bottleneck Adapters" (abstract only; not at a sentence start, not the start
+        of a longer capitalised phrase, not an acronym's long form - that rule handles those)."""
+        rules = self.rules
+        rx = rules.title_case_rx
+        if rx is None:
+            return []
+        text = self._text
+        body = text.find("\n") + 1
+        out = []
+        for m in rx.finditer(text, body):
+            name = m.group(1)
+            start, end = m.start(1), m.end(1)
+            words = name.split()
+            if words[0] in rules.title_case_stop_first or any(w in rules.generic for w in words):
+                continue
+            before = text[max(body, start - 2):start]
+            if start == body or before.endswith((". ", "? ", "! ", ": ", "\n")) or before.endswith(("(", '"')):
+                continue
+            nxt = _NEXT_TOKEN.match(text, end)
+            if nxt and (nxt.group(1)[:1].isupper() or nxt.group(1) in rules.title_case_stop_next or nxt.group(1) == "("):
+                continue
+            span = self._span(doc, start, end, rules.title_case_label, name, "pattern:title-case-name")
+            if span is not None:
+                out.append(span)
+        return out
+
+    def context_spans(self, doc: Doc, known: dict[str, tuple[str, str]]) -> list[Span]:
+        """Coined names made credible by a proposal verb or a cue word next to them."""
+        out = []
+        rules = self.rules
+        text = self._text
+        longs = doc.spans[self.abbreviations_long_key] if self.abbreviations_long_key in doc.spans else []
+        inside = [(s.start_char, s.end_char) for s in longs]
+        for m in COINED_RX.finditer(text):
+            if inside and any(a <= m.start(1) < b for a, b in inside):
+                continue  # "REcurrent ADaption (READ)": the long form is not a name of its own
+            name = m.group(1).rstrip(".")
+            if name in known or not is_coined_name(name, rules.generic):
+                continue
+            start = m.start(1)
+            if any(k.startswith(name + " ") and text.startswith(k, start) for k in known if " " in k):
+                continue  # "OpenVision" inside the known "OpenVision 2"
+            parts = name.split("-")
+            if len(parts) > 1 and (parts[0].islower() or parts[-1].lower() in rules.versioned_not_after):
+                continue  # "image-to-NeRF", "CauKer-generated": descriptions, not names
+            start, end = m.start(1), m.start(1) + len(name)
+            label = rule = None
+            wa = _NEXT_WORD.match(text, end)
+            wb = _PREV_WORD.search(text[max(0, start - 40):start])
+            if wa and wa.group(1).lower() in rules.cue_after:
+                label, rule = rules.cue_after[wa.group(1).lower()], "context:cue-word"
+            elif wb and wb.group(1).lower() in rules.cue_before:
+                label, rule = rules.cue_before[wb.group(1).lower()], "context:cue-word"
+            elif self._is_proposed(text, start, name):
+                label = "Model" if is_model_shaped(name) else "Method"
+                rule = "context:proposal"
+            else:
+                m2 = _APPOSITIVE.match(text, end, min(len(text), end + 260))
+                if m2 and not re.match(r"\W*our\b", text[end:m2.end()], re.I):  # "X, the largest collection of ... corpora"
+                    label, rule = _HEAD_LABELS[m2.group(1).lower()], "context:cue-word"
+            if label is None:
+                continue
+            span = self._span(doc, start, end, label, name, rule)
+            if span is not None:
+                out.append(span)
+        return out
+
+    def _is_proposed(self, text: str, start: int, name: str) -> bool:
+        """"we propose X", "we introduce a novel framework, X,", "... called X" before ``start``."""
+        before = text[max(0, start - 120):start]
+        clause = _CLAUSE_SPLIT.split(before)[-1]
+        if _NAMED_BEFORE.search(clause):
+            return True
+        if not _WE.search(clause) or _LIST_BEFORE.search(clause) or len(clause.split()) > 16:
+            return False
+        words = _LOWER_WORD.findall(clause)
+        for i, w in enumerate(words):
+            if w in self.rules.propose_verbs:
+                # "we propose TWIST, a method for training SpeechLMs": SpeechLMs is not proposed
+                return not any(x in _PREPOSITIONS for x in words[i + 1:])
+        return False
+
+    def retype(self, name: str, label: str) -> str:
+        """Type for a coined name from cue words around any of its mentions (first cue wins)."""
+        text = self._text
+        i = text.find(name)
+        while i >= 0:
+            end = i + len(name)
+            if (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "-/")) and (
+                    end >= len(text) or not text[end].isalnum()):
+                cue = cue_label(text, i, end)
+                if cue is not None:
+                    return cue
+            i = text.find(name, end)
+        return label
+
+    def mention_spans(self, doc: Doc, known: dict[str, tuple[str, str]]) -> list[Span]:
+        """Every occurrence of a name this doc established (title prefix, proposal, acronym)."""
+        out = []
+        text = self._text
+        lower = text.lower()
+        for name, (label, kb) in known.items():
+            hay, needle = (lower, name.lower()) if len(name) >= 4 else (text, name)
+            i = hay.find(needle)
+            while i >= 0:
+                end = i + len(name)
+                ok_left = i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "-/")
+                ok_right = end >= len(text) or not (text[end].isalnum() or text[end] in "/" or
+                                                    (text[end] == "-" and end + 1 < len(text) and text[end + 1].isalnum()))
+                if ok_left and ok_right and (hay is text or any(c.isupper() for c in text[i:end])):
+                    span = self._span(doc, i, end, label, kb, "context:coined-mention")
+                    if span is not None:
+                        out.append(span)
+                i = hay.find(needle, end)
+        return out
+
+    # ---------------------------------------------------------------- spaCy API
+    def match(self, doc: Doc) -> list[Span]:
+        # per-call scratch: the helpers below read the doc's text from here (one copy per doc)
+        self._text = doc_text(doc)
+        lexicon = list(doc.spans[self.candidates_key]) if self.candidates_key in doc.spans else []
+        acr, overridden, weak = self.acronym_spans(doc, lexicon)
+        if overridden:
+            lexicon = [s for s in lexicon if s.text not in overridden]
+        found: list[Span] = list(acr)
+        title, title_weak = self.title_prefix_span(doc)
+        if title is not None:
+            found.append(title)
+            if title_weak:
+                weak.add(title.text)
+        found.extend(self.versioned_spans(doc, lexicon))
+        shapes = self.shape_spans(doc) + self.title_case_spans(doc)
+        found.extend(shapes)
+        for sp in shapes:
+            if sp.label_ == "Method":
+                weak.add(sp.text)
+        lexicon_texts = {s.text for s in lexicon}
+        coined: dict[str, tuple[str, str]] = {}
+        for s in found:
+            if s.id_ in ("pattern:acronym-def", "pattern:title-prefix", "pattern:suffix-shape",
+                         "pattern:title-case-name") and s.text == s.kb_id_:
+                coined.setdefault(s.text, (s.label_, s.kb_id_))
+        known = dict(coined)
+        for t in overridden:
+            known.setdefault(t, ("", ""))
+        for t in lexicon_texts:
+            known.setdefault(t, ("", ""))
+        ctx = self.context_spans(doc, known)
+        for s in ctx:
+            if s.text not in coined:
+                coined[s.text] = (s.label_, s.kb_id_)
+                if s.id_ == "context:proposal":
+                    weak.add(s.text)
+        # a proposed/defined name whose type was a default: let cue words decide
+        retyped = {}
+        for name in weak:
+            if name in coined:
+                label, kb = coined[name]
+                new = self.retype(name, label)
+                if new != label:
+                    coined[name] = (new, kb)
+                    retyped[kb] = new
+        if retyped:
+            found = [s if s.kb_id_ not in retyped else
+                     Span(doc, s.start, s.end, label=retyped[s.kb_id_], kb_id=s.kb_id_, span_id=s.id_)
+                     for s in found]
+            ctx = [s if s.kb_id_ not in retyped else
+                   Span(doc, s.start, s.end, label=retyped[s.kb_id_], kb_id=s.kb_id_, span_id=s.id_)
+                   for s in ctx]
+        found.extend(ctx)
+        found.extend(self.mention_spans(doc, {k: v for k, v in coined.items() if k not in lexicon_texts}))
+        found.extend(lexicon)
+        return self._drop_quality_words(resolve_overlaps(found))
+
+    def _drop_quality_words(self, spans: list[Span]) -> list[Span]:
+        """Drop "accuracy"-like entities no mention of which is used as a measurement, and
+        architecture words ("Transformer") that only occur inside the title's phrasing
+        ("A Light Weight Transformer for ...")."""
+        words = self.rules.needs_metric_context
+        title_words = self.rules.abstract_only
+        if not words and not title_words:
+            return spans
+        body = self._text.find("\n") + 1
+        keep_kb: dict[str, bool] = {}
+        for s in spans:
+            if s.kb_id_ in words and not keep_kb.get(s.kb_id_):
+                keep_kb[s.kb_id_] = has_metric_context(self._text, s, self.rules)
+            elif s.kb_id_ in title_words and not keep_kb.get(s.kb_id_):
+                keep_kb[s.kb_id_] = body > 0 and s.start_char >= body
+        return [s for s in spans if keep_kb.get(s.kb_id_, True)]
+
+    def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
+        doc.spans[self.spans_key] = spans
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+
+_TITLE_NAME = re.compile(r"^[A-Z][a-z]+(?: [A-Z][A-Za-z0-9]*){1,2}$")  # "Memory Decoder", "Audio Mamba"
+_TITLE_PREFIX = re.compile(r"^\s*([^\s:][^:]{0,40}?)\s*:\s+(.*)$")
+# Words holding a capital (candidates for shape rules), with internal hyphens/dots/slashes.
+_CAPWORD = re.compile(r"(?<![\w\-/@.])(?=[\w\-.]*[A-Z])[A-Za-z0-9][\w\-.+]*")
+
+
+def _is_title_case_name(text: str) -> bool:
+    """A long form written as a proper name: every content word capitalised."""
+    words = [w for w in re.split(r"[\s\-]+", text) if w]
+    small = {"of", "for", "and", "the", "a", "an", "in", "on", "to", "with", "via", "from", "by", "as", "into"}
+    content = [w for w in words if w.lower() not in small]
+    return len(content) >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in content)
+
+
+def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
+    """Keep non-overlapping spans: longest first, then rule priority, then earliest. Text order out."""
+    ordered = sorted(spans, key=lambda s: (-(s.end - s.start), rule_priority(s.id_), s.start))
+    taken: set[int] = set()
+    kept = []
+    for s in ordered:
+        if any(i in taken for i in range(s.start, s.end)):
+            continue
+        taken.update(range(s.start, s.end))
+        kept.append(s)
+    return sorted(kept, key=lambda s: s.start)
+
+
+@Language.factory(
+    "kgbuild_entity_patterns",
+    assigns=["doc.spans"],
+    default_config={"pattern_dir": None, "spans_key": SPANS_KEY, "candidates_key": CANDIDATES_KEY},
+)
+def make_entity_patterns(nlp: Language, name: str, pattern_dir: str | None, spans_key: str,
+                         candidates_key: str) -> EntityPatterns:
+    comp = EntityPatterns(nlp, name, spans_key=spans_key, candidates_key=candidates_key)
+    comp.add_rules(load_pattern_rules(pattern_dir))
+    return comp

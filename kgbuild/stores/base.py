@@ -1,0 +1,182 @@
+"""The graph store interface and the batched, idempotent writer both backends share.
+
+A store receives ``GraphRows`` (pure data from ``kgbuild.rows``) and writes them with the
+templates in ``cypher/write/``: nodes first (``MERGE`` on the key, ``SET n += row.props``), then
+relationships (``MATCH`` both endpoints by key, ``MERGE`` on the type's identity properties).
+Because every write is a MERGE on deterministic keys, writing the same rows twice, or re-running
+a write that failed half way, leaves exactly the same graph.
+
+Labels and relationship types cannot be Cypher parameters, so they are spliced into the
+templates, but only after checking them against the fixed vocabulary of ``kgbuild.rows``; every
+value travels as a ``$parameter``.
+"""
+from __future__ import annotations
+
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..config import builtin_cypher_dir
+from ..errors import StoreError
+from ..records import GraphRows, WriteStats
+from ..rows import NODE_LABELS, PROPERTY_NAMES, REL_IDENTITY, rel_allowed
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def strip_cypher(text: str) -> str:
+    """Drop whole-line ``//`` comments and Neo4j Browser ``:param`` lines; keep the statement."""
+    keep = [ln for ln in text.splitlines()
+            if not ln.lstrip().startswith("//") and not ln.lstrip().startswith(":")]
+    return "\n".join(keep).strip().rstrip(";").strip()
+
+
+def read_cypher(relpath: str, base: Path | None = None) -> str:
+    """The statement in ``cypher/<relpath>`` with comments stripped."""
+    path = (base or builtin_cypher_dir()) / relpath
+    try:
+        return strip_cypher(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise StoreError(f"Cannot read Cypher file {path}: {exc.strerror or exc}") from None
+
+
+@lru_cache(maxsize=None)
+def _template(name: str, base: str) -> str:
+    return read_cypher(f"write/{name}", Path(base))
+
+
+def node_write_cypher(label: str) -> str:
+    """The node upsert statement for ``label`` (which must be in ``rows.NODE_LABELS``)."""
+    if label not in NODE_LABELS or not _IDENT.match(label):
+        raise StoreError(f"Refusing to write unknown node label {label!r}")
+    return _template("merge-nodes.cypher", str(builtin_cypher_dir())).replace("__LABEL__", label)
+
+
+def rel_write_cypher(rtype: str, start_label: str, end_label: str) -> str:
+    """The relationship upsert statement for one (type, start label, end label) of the model."""
+    if not rel_allowed(rtype, start_label, end_label) or not all(
+            _IDENT.match(x) for x in (rtype, start_label, end_label)):
+        raise StoreError(f"Refusing to write unknown relationship {rtype} {start_label}->{end_label}")
+    ident = REL_IDENTITY[rtype]
+    for prop in ident:
+        if prop not in PROPERTY_NAMES or not _IDENT.match(prop):  # pragma: no cover - model bug
+            raise StoreError(f"Identity property {prop!r} of {rtype} is not in the model")
+    ident_map = "{" + ", ".join(f"{p}: row.props.{p}" for p in ident) + "}" if ident else ""
+    return (_template("merge-rels.cypher", str(builtin_cypher_dir()))
+            .replace("__TYPE__", rtype).replace("__START__", start_label)
+            .replace("__END__", end_label).replace(" __IDENTITY__", " " + ident_map if ident_map else ""))
+
+
+def batched(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
+    """Consecutive slices of at most ``size`` rows."""
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+def write_plan(rows: GraphRows) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """(kind, cypher, rows) per label/type, in write order: nodes by label, then relationships.
+
+    Validates every label and type before anything is written, so a bad row set fails whole.
+    """
+    plan: list[tuple[str, str, list[dict[str, Any]]]] = []
+    unknown = sorted(set(rows.nodes) - set(NODE_LABELS))
+    if unknown:
+        raise StoreError(f"Refusing to write unknown node labels: {', '.join(unknown)}")
+    for label in NODE_LABELS:
+        if rows.nodes.get(label):
+            plan.append(("node", node_write_cypher(label), rows.nodes[label]))
+    for (rtype, s, e) in sorted(rows.rels):
+        if rows.rels[(rtype, s, e)]:
+            plan.append(("rel", rel_write_cypher(rtype, s, e), rows.rels[(rtype, s, e)]))
+    return plan
+
+
+class GraphStore(ABC):
+    """A graph database kgbuild can write rows to and run catalogue queries on.
+
+    Constructors only store their arguments; ``open()`` connects (starting a server if the
+    backend needs one) and ``close()`` releases it. Use as a context manager.
+    """
+
+    name = "store"
+
+    # -- lifecycle ---------------------------------------------------------------
+    @abstractmethod
+    def open(self) -> "GraphStore":
+        """Connect (idempotent). Raises ``StoreUnavailable`` with a hint when it cannot."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections (idempotent)."""
+
+    def __enter__(self) -> "GraphStore":
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- backend primitives --------------------------------------------------------
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create the key constraints / indexes (idempotent)."""
+
+    @abstractmethod
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run one statement; rows as dicts of plain Python values (same shape on every backend)."""
+
+    @abstractmethod
+    def _write_batch(self, cypher: str, batch: Sequence[dict[str, Any]]) -> None:
+        """Run one write template on one batch as one (retried) transaction."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and relationship (the schema stays)."""
+
+    # -- shared behaviour --------------------------------------------------------------
+    #: concurrent write transactions; >1 only pays off on a server with spare cores (Neo4j)
+    write_workers: int = 1
+
+    def write(self, rows: GraphRows, *, batch_size: int = 1000) -> WriteStats:
+        """Upsert ``rows`` in batches: all nodes first, then all relationships.
+
+        With ``write_workers > 1`` the batches of one phase run concurrently (nodes, then a
+        barrier, then relationships); lock conflicts between them are transient errors the
+        driver retries, which is safe because every batch is an idempotent MERGE.
+        """
+        if batch_size < 1:
+            raise StoreError(f"batch_size must be at least 1 (got {batch_size})")
+        plan = write_plan(rows)
+        stats = WriteStats()
+        t0 = time.perf_counter()
+        for phase in ("node", "rel"):
+            jobs = [(cypher, batch) for kind, cypher, items in plan if kind == phase
+                    for batch in batched(items, batch_size)]
+            if self.write_workers > 1 and len(jobs) > 1:
+                with ThreadPoolExecutor(max_workers=self.write_workers) as pool:
+                    for fut in [pool.submit(self._write_batch, c, b) for c, b in jobs]:
+                        fut.result()  # re-raises the first failure after the pool drains
+            else:
+                for cypher, batch in jobs:
+                    self._write_batch(cypher, batch)
+            stats.batches += len(jobs)
+            n = sum(len(b) for _, b in jobs)
+            if phase == "node":
+                stats.nodes += n
+            else:
+                stats.relationships += n
+        stats.seconds = time.perf_counter() - t0
+        return stats
+
+    def counts(self) -> dict[str, int]:
+        """Node count per label and relationship count per type, in one flat sorted dict."""
+        out: dict[str, int] = {}
+        for row in self.run(read_cypher("admin/count-nodes.cypher"), {}):
+            out[row["label"]] = int(row["n"])
+        for row in self.run(read_cypher("admin/count-rels.cypher"), {}):
+            out[row["type"]] = int(row["n"])
+        return dict(sorted(out.items()))

@@ -1,0 +1,152 @@
+"""Neo4j store over the official driver.
+
+Every write batch is one ``driver.execute_query`` call: a managed transaction that the driver
+retries on transient errors (leader switch, deadlock), which is safe because the write
+templates are MERGEs on deterministic keys. Connection problems surface once, in ``open()``, as
+``StoreUnavailable`` with the URI and a next step, never as a driver traceback.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..config import Neo4jSettings, builtin_cypher_dir, neo4j_settings
+from ..errors import StoreError, StoreUnavailable
+from .base import GraphStore, read_cypher, strip_cypher
+
+START_HINT = "Try: kgbuild neo4j start (or set NEO4J_URI / NEO4J_PASSWORD, e.g. in .env)"
+
+
+def _schema_statements() -> list[str]:
+    """The statements of ``cypher/schema.cypher`` (comment lines dropped, split on ``;``)."""
+    path = builtin_cypher_dir() / "schema.cypher"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise StoreError(f"Cannot read {path}: {exc.strerror or exc}") from None
+    body = strip_cypher(text)
+    return [s.strip() for s in body.split(";") if s.strip()]
+
+
+def _short(exc: BaseException) -> str:
+    """The first line of a driver error, without the Python class path."""
+    msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return str(msg).strip().splitlines()[0][:300]
+
+
+class Neo4jStore(GraphStore):
+    """A Neo4j 5 database reached with ``neo4j.GraphDatabase.driver``."""
+
+    name = "neo4j"
+
+    def __init__(self, uri: str, user: str = "neo4j", password: str | None = None,
+                 database: str = "neo4j", *, source: str = "argument", write_workers: int = 1):
+        self.write_workers = max(1, int(write_workers))
+        self.uri = uri
+        self.user = user
+        self.password = password
+        self.database = database
+        self.source = source
+        self._driver: Any = None
+
+    @classmethod
+    def from_env(cls, uri: str | None = None, **kw: Any) -> "Neo4jStore":
+        """Settings from arguments, environment, ``.env`` or the local dev server (no I/O)."""
+        s: Neo4jSettings = neo4j_settings(uri, user=kw.pop("user", None), password=kw.pop("password", None),
+                                          database=kw.pop("database", None))
+        workers = kw.pop("write_workers", 1)
+        if kw:
+            raise StoreError(f"Unknown Neo4j store option(s): {', '.join(sorted(kw))}")
+        return cls(s.uri, s.user, s.password, s.database, source=s.source, write_workers=workers)
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def open(self) -> "Neo4jStore":
+        if self._driver is not None:
+            return self
+        from neo4j import GraphDatabase
+        from neo4j import exceptions as nx
+
+        if not self.password:
+            raise StoreUnavailable(
+                f"No Neo4j password for {self.user}@{self.uri}", hint=
+                "Set NEO4J_PASSWORD (environment or .env), or run: kgbuild neo4j start")
+        try:
+            driver = GraphDatabase.driver(self.uri, auth=(self.user, self.password),
+                                          connection_timeout=10, warn_notification_severity="OFF",
+                                          telemetry_disabled=True)
+        except (nx.ConfigurationError, ValueError) as exc:
+            raise StoreUnavailable(f"Bad Neo4j URI {self.uri!r}: {_short(exc)}",
+                                   hint="Use e.g. bolt://localhost:7687 or neo4j://host:7687") from None
+        try:
+            driver.verify_connectivity()
+        except nx.AuthError:
+            driver.close()
+            raise StoreUnavailable(
+                f"Neo4j at {self.uri} refused the credentials of user {self.user!r} "
+                f"(password from {self.source})",
+                hint="Check NEO4J_USERNAME / NEO4J_PASSWORD (environment or .env)") from None
+        except (nx.ServiceUnavailable, nx.SessionExpired, OSError) as exc:
+            driver.close()
+            raise StoreUnavailable(f"Cannot reach Neo4j at {self.uri}: {_short(exc)}",
+                                   hint=START_HINT) from None
+        except nx.Neo4jError as exc:  # e.g. the database does not exist
+            driver.close()
+            raise StoreUnavailable(f"Neo4j at {self.uri} cannot serve database {self.database!r}: "
+                                   f"{_short(exc)}", hint=START_HINT) from None
+        self._driver = driver
+        return self
+
+    def close(self) -> None:
+        if self._driver is not None:
+            self._driver.close()
+            self._driver = None
+
+    # -- primitives -----------------------------------------------------------------------
+    def _require(self) -> Any:
+        if self._driver is None:
+            raise StoreError("The Neo4j store is not open (call open() or use it as a context manager)")
+        return self._driver
+
+    def _translate(self, exc: Exception) -> StoreError:
+        from neo4j import exceptions as nx
+
+        if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired)):
+            return StoreUnavailable(f"Lost the connection to Neo4j at {self.uri}: {_short(exc)}",
+                                    hint=START_HINT, transient=True)
+        if isinstance(exc, nx.TransientError):
+            return StoreError(f"Neo4j transient error: {_short(exc)}", transient=True)
+        return StoreError(f"Neo4j rejected the query: {_short(exc)}")
+
+    def _execute(self, cypher: str, params: dict[str, Any] | None) -> Any:
+        from neo4j import exceptions as nx
+
+        driver = self._require()
+        try:
+            return driver.execute_query(cypher, params or {}, database_=self.database)
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            raise self._translate(exc) from None
+
+    def ensure_schema(self) -> None:
+        for stmt in _schema_statements():
+            self._execute(stmt, None)
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        records = self._execute(cypher, params).records
+        return [r.data() for r in records]
+
+    def _write_batch(self, cypher: str, batch: Sequence[dict[str, Any]]) -> None:
+        self._execute(cypher, {"rows": list(batch)})
+
+    def clear(self) -> None:
+        """Delete all data in batches (an auto-commit transaction, as ``IN TRANSACTIONS`` needs)."""
+        from neo4j import exceptions as nx
+
+        driver = self._require()
+        try:
+            with driver.session(database=self.database) as session:
+                session.run(read_cypher("admin/clear-neo4j.cypher")).consume()
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            raise self._translate(exc) from None
