@@ -192,16 +192,51 @@ class Extraction:
         return self.paper.id
 
     def to_schema(self) -> dict[str, Any]:
-        """Exactly the record of ``docs/EXTRACTION-SCHEMA.md`` (what ``kgbuild extract`` emits)."""
+        """Exactly the record of ``docs/EXTRACTION-SCHEMA.md`` (what ``kgbuild extract`` emits).
+
+        Names are those after resolution, with one rule for the per-paper record: when the
+        canonical name (say "PEFT") is not written anywhere in this paper, the entity is named by
+        the form the paper does write ("parameter-efficient fine-tuning") and the canonical name
+        is listed among its aliases; results, comparisons and proposals use the same per-paper
+        name. The graph always uses the canonical name; this keeps the record true to its text.
+        """
+        from .normalize import match_key
+
+        display: dict[str, str] = {}
+        entities = []
+        for e in self.entities:
+            written = [m.text for m in e.mentions]
+            written_keys = {match_key(t) for t in written}
+            name, aliases = e.name, list(e.aliases)
+            if written and match_key(e.name) not in written_keys:
+                name = next((a for a in e.aliases if match_key(a) in written_keys), written[0])
+                aliases = [a for a in [e.name, *e.aliases] if match_key(a) != match_key(name)]
+            seen_keys = {match_key(name)}
+            clean = []
+            for a in aliases:
+                k = match_key(a)
+                if k and k not in seen_keys:
+                    seen_keys.add(k)
+                    clean.append(a)
+            display.setdefault(e.name, name)
+            entities.append({"type": e.type, "name": name, "aliases": clean})
+
+        def shown(n: str | None) -> str | None:
+            return display.get(n, n) if n is not None else None
+
+        proposes: list[str] = []
+        for p in self.proposes:
+            if shown(p.name) not in proposes:
+                proposes.append(shown(p.name))
         return {
             "paper_id": self.paper.id,
             "title": self.paper.title,
-            "entities": [{"type": e.type, "name": e.name, "aliases": list(e.aliases)} for e in self.entities],
-            "proposes": [p.name for p in self.proposes],
-            "results": [{"subject": r.subject, "dataset": r.dataset, "metric": r.metric,
+            "entities": entities,
+            "proposes": proposes,
+            "results": [{"subject": shown(r.subject), "dataset": shown(r.dataset), "metric": shown(r.metric),
                          "value": r.value, "unit": r.unit} for r in self.results],
-            "comparisons": [{"subject": c.subject, "relation": c.relation, "object": c.object,
-                             "dataset": c.dataset} for c in self.comparisons],
+            "comparisons": [{"subject": shown(c.subject), "relation": c.relation, "object": shown(c.object),
+                             "dataset": shown(c.dataset)} for c in self.comparisons],
         }
 
     def to_dict(self) -> dict[str, Any]:

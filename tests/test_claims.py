@@ -539,3 +539,27 @@ def test_numbers_from_2d_to_3d_is_not_a_from_to_result(nlp):
                            "We propose a novel adaptation method for transferring SAM from 2D to 3D.",
                            {"3DSAM-adapter": ("Method",), "SAM": ("Model",)})
     assert results == []
+
+
+def test_doc_still_serialises_after_claims_cached_on_it(nlp):
+    # the find_* functions cache sentences/mentions in doc.user_data; Doc.to_bytes must still work
+    doc, _, results, _ = run(nlp, RASAT_T, RASAT_A, RASAT_E)
+    assert results and doc.to_bytes()
+
+
+def test_results_same_value_different_quantity_are_two_results(nlp):
+    # seed-0022: "70% parameters remained" and "memory ... by up to 70%" are two results
+    _, _, results, _ = run(nlp, "APT: Adaptive Pruning and Tuning Pretrained Language Models",
+                           "APT keeps 86.4% performance with 70% parameters remained. Furthermore, APT speeds up "
+                           "fine-tuning by up to 8x and reduces memory training footprint by up to 70%.",
+                           {"APT": ("Method",)})
+    assert sorted((r.value, r.metric) for r in results) == [
+        (8.0, "speedup"), (70.0, "memory reduction"), (70.0, "trainable parameters"), (86.4, None)]
+
+
+def test_comparisons_coordinated_subjects(nlp):
+    _, _, _, comps = run(nlp, "Polyhistor: Parameter-Efficient Multi-Task Adaptation",
+                         "Polyhistor and Polyhistor-Lite consistently outperform LoRA on PASCAL-Context.",
+                         {"Polyhistor": ("Method",), "Polyhistor-Lite": ("Method",), "LoRA": ("Method",),
+                          "PASCAL-Context": ("Dataset",)})
+    assert comps_set(comps) == {("Polyhistor", "outperforms", "LoRA"), ("Polyhistor-Lite", "outperforms", "LoRA")}

@@ -395,3 +395,25 @@ def test_lexicon_phrase_inside_a_hyphenated_compound(nlp):
     # seed-0063: "out-of-domain generalization" is not "domain generalization"; seed-0023 keeps CLIP
     assert not any(t == "domain generalization" for t, _ in names(nlp, "It improves out-of-domain generalization."))
     assert ("CLIP", "Model") in names(nlp, "Unlike previous diffusion-CLIP-based pipelines, ours is fast.")
+
+
+def test_title_case_long_form_defines_a_method(nlp):
+    # seed-0094 and seed-0151
+    found = names(nlp, "In this work, we propose Featurized Low-rank Mixtures (FLix), a novel PEFT method.")
+    assert ("FLix", "Method") in found
+    found = names(nlp, "We study a decoding scheme, Resample-Previous-Tokens (RPT), for code models.")
+    assert ("RPT", "Method") in found
+
+
+def test_model_cue_after_a_coined_name(nlp):
+    # seed-0076; "Seq2Seq Model" in a title is a description (seed-0001)
+    assert ("MAGMA", "Model") in names(nlp, "We tune the text decoder (such as the MAGMA model).")
+    assert not any(t == "Seq2Seq" for t, _ in names(nlp, "X\\nA pretrained Seq2Seq model is used."))
+
+
+def test_named_plain_word_used_again(nlp):
+    # seed-0335
+    text = ("we introduce a robust fine-tuning approach, namely Rein, to harness VFMs for DGSS. "
+            "Rein precisely refines the feature maps.")
+    assert ("Rein", "Method") in names(nlp, "Title\n" + text)
+    assert not any(t == "Smith" for t, _ in names(nlp, "Title\nA method called Smith works."))

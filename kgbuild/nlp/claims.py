@@ -39,7 +39,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
@@ -318,8 +318,9 @@ class CueComponent:
 
 
 # --------------------------------------------------------------------------- shared context
-@dataclass(frozen=True)
-class _Mention:
+class _Mention(NamedTuple):
+    """One entity mention (a tuple, so the copy cached in ``doc.user_data`` stays serialisable)."""
+
     start: int
     end: int
     name: str
@@ -364,7 +365,7 @@ def _raw_sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
     """Sentencizer boundaries read in one array call (``doc.sents`` builds a Token per token)."""
     if len(doc) and doc.has_annotation("SENT_START"):
         arr = doc.to_array([SENT_START, IDX])
-        starts = [int(idx) for flag, idx in arr if flag == 1]
+        starts = arr[arr[:, 0] == 1, 1].tolist()
         if not starts or starts[0] != 0:
             starts.insert(0, 0)
         bounds = starts[1:] + [len(text)]
@@ -417,12 +418,28 @@ def _mentions(entities: Iterable[Entity], text_len: int) -> list[_Mention]:
             if 0 <= s < e <= text_len:
                 raw.append(_Mention(s, e, ent.name, ent.type))
     raw.sort(key=lambda m: (-(m.end - m.start), m.start))
+    taken = bytearray(text_len + 1)  # one flag per character: overlap checks in O(length)
     kept: list[_Mention] = []
     for m in raw:
-        if all(m.end <= k.start or k.end <= m.start for k in kept):
+        if not any(taken[m.start:m.end]):
+            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
             kept.append(m)
     kept.sort(key=lambda m: m.start)
     return kept
+
+
+def _doc_mentions(doc: Doc, entities: list[Entity], text_len: int) -> list[_Mention]:
+    """``_mentions`` cached on the Doc for the three find_* calls of one extraction."""
+    key = [id(entities), len(entities)]
+    cached = doc.user_data.get(_MENTIONS_CACHE)
+    if cached is not None and list(cached[0]) == key:
+        return cached[1]
+    mentions = _mentions(entities, text_len)
+    doc.user_data[_MENTIONS_CACHE] = (key, mentions)
+    return mentions
+
+
+_MENTIONS_CACHE = "kgbuild_claims_mentions"
 
 
 def _cues(doc: Doc) -> list[_Cue]:
@@ -500,7 +517,7 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
     """Method/Model names the paper introduces: "we propose X", "X, a novel ...", "called X", the
     title's "X: ..." prefix. Only entity names (never generic phrases); usually 0-2 per paper."""
     text = _text(doc)
-    mentions = [m for m in _mentions(entities, len(text)) if m.type in SYSTEM_TYPES]
+    mentions = [m for m in _doc_mentions(doc, entities, len(text)) if m.type in SYSTEM_TYPES]
     if not mentions:
         return []
     sents = _sentences(doc)
@@ -603,9 +620,8 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
 # --------------------------------------------------------------------------- results
 _QUANTITY_RULES: list[tuple[re.Pattern[str], str, str]] = [
     # (regex on the text window around the number, quantity phrase, which side: "after"/"before"/"around")
-    (re.compile(r"^[^.;]{0,40}?\b(?:trainable|tunable|learnable|task-specific|additional|extra|updated|"
-                r"training|total|model|pretrained|pre-trained|backbone|original)?\s*(?:model's\s+|of\s+)?"
-                r"(?:\w+\s+){0,4}?parameters?\b", re.I), "trainable parameters", "after"),
+    (re.compile(r"^\s*(?:of\s+)?(?:(?!(?:with|and|while|on|in|for|to)\b)[A-Za-z'’-]+\s+){0,4}?"
+                r"(?:parameters?|params)\b", re.I), "trainable parameters", "after"),
     (re.compile(r"^\s*(?:[\w-]+\s+){0,3}?(?:speed-?ups?|faster|acceleration|throughput)\b", re.I), "speedup", "after"),
     (re.compile(r"\b(?:speed\s*(?:s\s*)?up|speed-?ups?|accelerat\w+|throughput)\b[^.;]{0,40}$", re.I), "speedup", "before"),
     (re.compile(r"\bmemory\b[^.;]{0,50}$", re.I), "memory reduction", "before"),
@@ -846,7 +862,7 @@ def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[
         return []
     text = _text(doc)
     proposed = _proposed_keys(proposed)
-    mentions = _mentions(entities, len(text))
+    mentions = _doc_mentions(doc, entities, len(text))
     systems = [m for m in mentions if m.type in SYSTEM_TYPES]
     datasets = [m for m in mentions if m.type == "Dataset"]
     metrics = [m for m in mentions if m.type == "Metric"]
@@ -856,7 +872,7 @@ def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[
     offsets = [number_offsets(sp, text) for sp in spans]
     unit_numbers = [off for sp, off in zip(spans, offsets) if sp.label_ in ("%", "x")]
     out: list[Result] = []
-    seen: set[tuple[str, float, str]] = set()
+    seen: dict[tuple[str, float], int] = {}  # (subject, value) -> index in out
     si = 0
     for sp, (s, e) in zip(spans, offsets):
         written = sp.kb_id_
@@ -885,15 +901,25 @@ def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[
         value = parse_value(written)
         ctx_end = max(e, sp.end_char) if "range" in (sp.id_ or "") else e
         metric = quantity or _metric_for(s, ctx_end, sent, text, metrics)
-        key = (match_key(subject), value, metric or "")
-        if key in seen:
-            continue
-        seen.add(key)
         ds = _dataset_for(s, ctx_end, sent, text, datasets, unit_numbers)
         rule = f"result:{how}" + ("-on-dataset" if ds else "") + ("-range" if "range" in (sp.id_ or "") else "")
         unit = sp.label_ if sp.label_ in ("%", "x") else None
-        out.append(Result(subject, ds.name if ds else None, metric, value, unit,
-                          Evidence(text[sent[0]:sent[1]], s, e, rule)))
+        result = Result(subject, ds.name if ds else None, metric, value, unit,
+                        Evidence(text[sent[0]:sent[1]], s, e, rule))
+        # the same number repeated for the same subject is one result (the guideline's rule); keep
+        # the mention that names a dataset / metric if the first one did not
+        key = (match_key(subject), value)
+        prev = out[seen[key]] if key in seen else None
+        if prev is not None and prev.metric and result.metric and prev.metric != result.metric:
+            key = (key[0] + "|" + result.metric, value)  # "70% parameters remained", "70% memory"
+        if key in seen:
+            old = out[seen[key]]
+            if (old.dataset is None and result.dataset) or (old.metric is None and result.metric and
+                                                            old.dataset == result.dataset):
+                out[seen[key]] = result
+            continue
+        seen[key] = len(out)
+        out.append(result)
     return out
 
 
@@ -979,7 +1005,8 @@ def _subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_
         if (_NON_SUBJECT_BEFORE.search(lead[-40:] if len(lead) > 40 else lead) or _GENERIC_HEAD.match(text, m.end)
                 or _in_parenthetical(m, systems, text, sent[0])):
             continue
-        return _chain_head(before, i, text).name
+        head = _chain_head(before, i, text)
+        return head.name
     lead = text[start:cue.start]
     if proposed and _STRICT_SELF_REF.search(lead):
         return proposed[0]
@@ -990,6 +1017,27 @@ def _subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_
     if proposed:
         return proposed[0]
     return None
+
+
+def _coordinated_subjects(subject: str, cue: _Cue, sent: tuple[int, int], text: str,
+                          systems: list[_Mention]) -> list[str]:
+    """"Polyhistor and Polyhistor-Lite outperform X": the systems coordinated with the subject,
+    when the coordination runs right up to the cue."""
+    before = [m for m in systems if m.end <= cue.start and m.start >= sent[0]]
+    idx = next((i for i, m in enumerate(before) if m.name == subject), None)
+    if idx is None:
+        return []
+    chain = [before[idx]]
+    for m in before[idx + 1:]:
+        if _COORD_GAP.fullmatch(text[chain[-1].end:m.start]):
+            chain.append(m)
+        else:
+            return []
+    tail = text[chain[-1].end:cue.start]
+    if len(chain) < 2 or not re.fullmatch(r"\s*(?:\([^()]{0,60}\))?\s*(?:models?|methods?|variants?|both|all|"
+                                          r"can|could|also|consistently|significantly|\w+ly|\s)*", tail):
+        return []
+    return [m.name for m in chain[1:] if m.name != subject]
 
 
 _STRICT_SELF_REF = re.compile(
@@ -1011,7 +1059,7 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str]) -> l
     if not rel_cues:
         return []
     proposed = _proposed_keys(proposed)
-    mentions = _mentions(entities, len(text))
+    mentions = _doc_mentions(doc, entities, len(text))
     systems = [m for m in mentions if m.type in SYSTEM_TYPES]
     if not systems:
         return []
@@ -1041,6 +1089,7 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str]) -> l
         subject = _subject_before(cue, sent, text, systems, proposed, sent_objs + objs)
         if subject is None:
             continue
+        subjects = [subject] + _coordinated_subjects(subject, cue, sent, text, systems)
         used_as_object.extend(objs)
         passive = cue.rule.endswith("-passive")
         # datasets of the claim: those after the objects in the same clause, else in the sentence
@@ -1052,7 +1101,7 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str]) -> l
             claim_ds = [d for d in datasets if _in(d.start, d.end, sent)]
         ds_names = list(dict.fromkeys(d.name for d in claim_ds)) or [None]
         rule = "compare:" + cue.rule.split(":", 1)[1] + ("-coord" if len(objs) > 1 else "")
-        for o in objs:
+        for subject, o in [(sj, o) for sj in subjects for o in objs]:
             subj, obj = (o.name, subject) if passive else (subject, o.name)
             if match_key(subj) == match_key(obj):
                 continue
@@ -1064,3 +1113,10 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str]) -> l
                 out.append(Comparison(subj, cue.label, obj, ds,
                                       Evidence(text[sent[0]:sent[1]], cue.start, o.end, rule)))
     return out
+
+
+__all__ = [
+    "CUES_KEY", "NUMBERS_KEY", "CueComponent", "NumberComponent", "find_comparisons", "find_cues",
+    "find_numbers", "find_proposes", "find_results", "load_cue_patterns", "load_number_patterns",
+    "number_offsets", "parse_value",
+]

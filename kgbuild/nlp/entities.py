@@ -329,7 +329,9 @@ _NEXT_TOKEN = re.compile(r"\s*(\(|[\w\-]+)")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 _PREV_WORD = re.compile(r"([A-Za-z]+)\s+(?:the\s+|a\s+|an\s+|new\s+)?$")
 _CLAUSE_SPLIT = re.compile(r"[.;!?]\s")
-_NAMED_BEFORE = re.compile(r"\b(?:called|named|termed|dubbed|coined)\s*[,:]?\s*$")
+_NAMED_BEFORE = re.compile(r"\b(?:called|named|namely|termed|dubbed|coined)\s*[,:]?\s*$")
+# "a robust fine-tuning approach, namely Rein," - a plain capitalised word named by the text
+_NAMED_CAP = re.compile(r"\b(?:called|named|namely|termed|dubbed|coined)\s*[,:]?\s*[\"'“]?([A-Z][a-z0-9]+(?:-[A-Za-z0-9]+)*)\b")
 _WE = re.compile(r"\b(?:[Ww]e|[Tt]his (?:paper|work)|[Hh]ere)\b")
 _LIST_BEFORE = re.compile(r"\b(?:and|or|with|than|like|such as|including|from|on|over|to|using|use|uses|via|of|for|in|by)\s+$")
 _PREPOSITIONS = frozenset("for of on with to from using by in into via over than as at which that who where".split())
@@ -402,7 +404,7 @@ _APPOSITIVE = re.compile(
     r"(?:[\w\-'/]+\s+){0,8}?(" + _HEADS_RX + r")\b", re.I)
 # "the text-to-NeRF model DreamFusion", "foundation model, YingLong", "framework ERNIE-Tiny"
 _BEFORE_HEAD = re.compile(
-    r"\b(" + _HEADS_RX + r")\s*,?\s*(?:(?:that|which)\s+we\s+(?:call|name|term|dub)\s+|(?:called|named|termed|dubbed)\s+)?$",
+    r"\b(" + _HEADS_RX + r")\s*,?\s*(?:(?:that|which)\s+we\s+(?:call|name|term|dub)\s+|(?:called|named|namely|termed|dubbed)\s+)?$",
     re.I)
 
 
@@ -700,6 +702,19 @@ class EntityPatterns:
             span = self._span(doc, start, end, label, name, rule)
             if span is not None:
                 out.append(span)
+        for m in _NAMED_CAP.finditer(text):
+            name = m.group(1)
+            if name in known or name in rules.generic or name.lower() in rules.common_prefixes:
+                continue
+            nxt = _NEXT_TOKEN.match(text, m.end(1))
+            if nxt and (nxt.group(1)[:1].isupper() or nxt.group(1) == "("):
+                continue  # first word of a longer name ("called Parameter-Inverted Image ...")
+            if len(re.findall(r"(?<![\w\-])" + re.escape(name) + r"(?![\w\-])", text)) < 2:
+                continue  # a name the paper keeps using, not a one-off capitalised word
+            label = "Model" if is_model_shaped(name) else "Method"
+            span = self._span(doc, m.start(1), m.end(1), label, name, "context:proposal")
+            if span is not None:
+                out.append(span)
         return out
 
     def _is_proposed(self, text: str, start: int, name: str) -> bool:
@@ -841,11 +856,12 @@ _CAPWORD = re.compile(r"(?<![\w\-/@.])(?=[\w\-.]*[A-Z])[A-Za-z0-9][\w\-.+]*")
 
 
 def _is_title_case_name(text: str) -> bool:
-    """A long form written as a proper name: every content word capitalised."""
-    words = [w for w in re.split(r"[\s\-]+", text) if w]
+    """A long form written as a proper name: every content word capitalised ("Featurized Low-rank
+    Mixtures", "Resample-Previous-Tokens"), at least two content parts counting hyphen parts."""
     small = {"of", "for", "and", "the", "a", "an", "in", "on", "to", "with", "via", "from", "by", "as", "into"}
-    content = [w for w in words if w.lower() not in small]
-    return len(content) >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in content)
+    content = [w for w in text.split() if w.lower() not in small]
+    parts = sum(len([p for p in w.split("-") if p]) for w in content)
+    return parts >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in content)
 
 
 def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
