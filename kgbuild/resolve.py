@@ -283,27 +283,81 @@ def acronym_fits(acronym: str, long_form: str) -> bool:
 
 
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+(.+)$", re.I)
+# Heads that name a kind of thing rather than the thing: "GLUE benchmark" is GLUE, "LoRA modules"
+# are LoRA, "pruning techniques" are pruning. Stripping one only proposes a form; an edge needs
+# that form to be a known name of the same type.
 _HEAD = re.compile(
-    r"^(.+?)[\s\-]+(?:benchmarks?|datasets?|data\s+set|corpus|suite|models?|framework|method|approach|"
-    r"algorithm|architecture|metric|score|task|network|challenge|evaluation)$", re.I)
+    r"^(.+?)[\s\-]+(benchmarks?|datasets?|data\s+set|corpus|suite|models?|frameworks?|methods?|"
+    r"approach(?:es)?|algorithms?|architectures?|metric|score|task|networks?|challenge|evaluation|"
+    r"techniques?|modules?|strateg(?:y|ies)|mechanisms?|paradigms?|schemes?)$", re.I)
+# Heads that add nothing even to a generic word: "adapter modules" are adapters, "the attention
+# mechanism" is attention. Others change a generic word's meaning ("LLM framework" is not an LLM,
+# "evaluation benchmark" not an evaluation), so they never link to one.
+_PACKAGING_HEADS = frozenset({"module", "modules", "method", "methods", "technique", "techniques",
+                              "approach", "approaches", "mechanism", "mechanisms"})
+# Morphological reasons: the variant is the same word, so it may link two generic words
+# ("adapters" -> "adapter", "LLMs" -> "LLM") - see ``Resolver.finalize``.
+R_ARTICLE, R_PLURAL, R_PARTICIPLE, R_SPELLING = (
+    "leading article dropped", "plural form", "participle form", "British/American spelling")
+_MORPH_REASONS = frozenset({R_ARTICLE, R_PLURAL, R_PARTICIPLE, R_SPELLING})
+
+# Words ending in "s" that are not plurals (or whose "singular" means something else:
+# "statistics" is a field, "statistic" one number). "-ss", "-us", "-is", "-ous" are ruled out by rule.
+_NOT_PLURAL = frozenset({
+    "bias", "gas", "atlas", "canvas", "alias", "lens", "news", "means", "series", "species", "chaos",
+    "ethos", "cosmos", "pathos", "physics", "mathematics", "statistics", "economics", "linguistics",
+    "analytics", "robotics", "dynamics", "semantics", "genomics", "proteomics", "kinetics", "ethics",
+    "graphics", "logistics", "optics", "electronics", "informatics", "pragmatics", "phonetics",
+    "acoustics", "mechanics", "aesthetics", "diagnostics", "forensics", "politics", "athletics",
+    "thermodynamics", "biomechanics", "bioinformatics", "metabolomics", "transcriptomics",
+    "radiomics", "plus", "has", "was", "its", "yes",
+})
+_IRREGULAR_PLURAL = {
+    "indices": "index", "matrices": "matrix", "vertices": "vertex", "analyses": "analysis",
+    "hypotheses": "hypothesis", "syntheses": "synthesis", "criteria": "criterion",
+    "phenomena": "phenomenon", "appendices": "appendix", "theses": "thesis",
+}
 
 
-def _singular(word: str) -> str | None:
-    """English singular of the last word of a name, or None when it is not a safe plural."""
+def _singular(word: str, *, title: bool = False) -> str | None:
+    """English singular of the last word of a name, or None when it is not a safe plural.
+
+    Lower-case words ("networks" -> "network", "strategies" -> "strategy", "approaches" ->
+    "approach"), never "class", "loss", "bias", "analysis", "corpus" or a field name such as
+    "robotics". An acronym-like plural needs two capitals and a lower-case "s" ("LLMs", "ViTs"),
+    so "MOS" and "Transformers" (a library) stay as they are. ``title`` allows a Title-case word
+    ("Networks"), which the caller only sets for the last word of a multi-word title-cased phrase
+    ("Graph Neural Networks"), never for a one-word coined name.
+    """
+    low = word.lower()
+    if low in _IRREGULAR_PLURAL and (word.islower() or title):
+        return word[: -len(low)] + _IRREGULAR_PLURAL[low] if word.islower() else _IRREGULAR_PLURAL[low].title()
     if not word.endswith("s") or word.endswith(("ss", "us", "is", "ous")) or len(word) < 3:
         return None
     uppers = sum(ch.isupper() for ch in word)
-    if word.islower():
-        if len(word) < 4:
+    if word.islower() or (title and word[0].isupper() and word[1:].islower()):
+        if len(word) < 4 or low in _NOT_PLURAL:
             return None
-        if word.endswith("ies") and len(word) > 4:
+        if low.endswith("ies") and len(word) > 4:
             return word[:-3] + "y"
-        if word.endswith(("sses", "shes", "ches", "xes")):
+        if low.endswith(("sses", "shes", "ches", "xes", "zzes")):
             return word[:-2]
         return word[:-1]
-    if uppers >= 2:  # acronym-like plural with a lower-case s: LLMs, ViTs, GANs
+    if uppers >= 2 and word[-2].isupper():  # acronym-like plural with a lower-case s: LLMs, ViTs, GANs
         return word[:-1]
     return None
+
+
+def _participle_to_gerund(word: str) -> str | None:
+    """ "pretrained" -> "pretraining", "fine-tuned"'s "tuned" -> "tuning" (lower-case only).
+
+    A name ending in a participle ("continued pretrained") is the same method as its gerund
+    ("continued pretraining"); a wrong guess ("supervised" -> "supervising") is harmless because
+    an edge needs the gerund to be a known name.
+    """
+    if not word.islower() or len(word) < 5 or not word.endswith("ed") or word.endswith("eed"):
+        return None
+    return word[:-2] + "ing"
 
 
 def variant_forms(surface: str) -> list[tuple[str, str, int]]:
@@ -314,19 +368,34 @@ def variant_forms(surface: str) -> list[tuple[str, str, int]]:
     out: list[tuple[str, str, int]] = []
     m = _ARTICLE.match(surface)
     if m:
-        out.append((m.group(1), "leading article dropped", ARTICLE))
+        out.append((m.group(1), R_ARTICLE, ARTICLE))
         surface = m.group(1)
     m = _HEAD.match(surface)
     if m:
-        out.append((m.group(1), f"generic head {surface[len(m.group(1)):].strip(' -')!r} dropped", HEAD))
+        out.append((m.group(1), f"generic head {m.group(2)!r} dropped", HEAD))
     parts = re.split(r"([\s\-]+)", surface)
-    sing = _singular(parts[-1])
+    words = surface.split()
+    title = len(words) >= 2 and all(w[:1].isupper() and (w[1:].islower() or not w[1:].isalpha()) or w.islower()
+                                    for w in words) and parts[-1][:1].isupper()
+    sing = _singular(parts[-1], title=title)
     if sing:
-        out.append(("".join(parts[:-1]) + sing, "plural form", PLURAL))
+        out.append(("".join(parts[:-1]) + sing, R_PLURAL, PLURAL))
+    ger = _participle_to_gerund(parts[-1])
+    if ger:
+        out.append(("".join(parts[:-1]) + ger, R_PARTICIPLE, PLURAL))
     us = _american(surface)
     if us != surface:
-        out.append((us, "British/American spelling", SPELLING))
+        out.append((us, R_SPELLING, SPELLING))
     return out
+
+
+def is_morphological(reason: str) -> bool:
+    """True for a variant edge that keeps the word (plural, article, participle, spelling, or a
+    packaging head such as "modules"): such an edge may join two forms of a generic word."""
+    if reason in _MORPH_REASONS:
+        return True
+    m = re.fullmatch(r"generic head '(.+)' dropped", reason)
+    return bool(m) and m.group(1).lower() in _PACKAGING_HEADS
 
 
 _BRITISH = [

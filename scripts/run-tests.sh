@@ -17,7 +17,6 @@ export NEO4J_URI="bolt://localhost:${KGBUILD_NEO4J_BOLT_PORT}"
 export NEO4J_USERNAME=neo4j
 unset NEO4J_PASSWORD  # the test server generates its own; clients read it from its credentials file
 export KGBUILD_HOME="$PWD/.kgbuild/test-home"
-export MPLBACKEND=Agg
 
 started=0
 stop_server() {

@@ -12,7 +12,7 @@ NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "explore.ipynb"
 def test_explore_notebook_runs(tmp_path, monkeypatch):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     monkeypatch.setenv("KGBUILD_NOTEBOOK_STORE", str(tmp_path / "store"))
     monkeypatch.delenv("NEO4J_URI", raising=False)
     nb = nbformat.read(NOTEBOOK, as_version=4)
@@ -28,3 +28,6 @@ def test_explore_notebook_runs(tmp_path, monkeypatch):
     # the methods-beating cell produced a non-empty DataFrame with evidence
     beating = nb.cells[3]["outputs"][0]["data"]["text/plain"]
     assert "evidence" in beating and "Empty DataFrame" not in beating
+    images = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
+              if "image/png" in o.get("data", {})]
+    assert len(images) >= 2, "expected the datasets plot and the networkx claim graph"

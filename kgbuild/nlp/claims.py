@@ -931,6 +931,10 @@ _OBJ_GAP_BLOCK = re.compile(
 # "the model with supervised fine-tuning", "a baseline using LoRA": the named system is the object
 _OBJ_GAP_HEAD = re.compile(r"\b(?:model|models|baseline|baselines|counterpart|counterparts|variant|version)\s+"
                            r"(?:with|using|trained with|based on|via)\s*$", re.I)
+_EXAMPLES_AFTER_CLASS = re.compile(
+    r"[\s-]*(?:techniques|methods|approaches|baselines|variants|families|counterparts|frameworks|strategies|"
+    r"algorithms|systems|models|protocols|paradigms)\s*(?:,\s*)?(?:such as|like|including|e\.g\.,?|"
+    r"\((?:e\.g\.,?|such as|like|including))\s*(?:the\s+)?", re.I)
 _COORD_GAP = re.compile(r"\s*(?:\([^()]{0,60}\))?\s*(?:,\s*(?:and\s+|or\s+|as well as\s+)?|and|or|as well as|&|/|nor)\s*"
                         r"(?:the\s+|even\s+|also\s+)?", re.I)
 _MATCH_PREV_OK = {",", "and", "or", "while", "can", "could", "to", "nearly", "almost", "closely", "even",
@@ -965,7 +969,12 @@ def _objects_after(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_M
         return []
     if _CLASS_HEAD.match(text, first.end) or (
             _GENERIC_HEAD.match(text, first.end) and sum(ch.isupper() for ch in text[first.start:first.end]) >= 2):
-        return []
+        # "superior to popular PEFT methods like LoRA": the examples of the class are the objects
+        ex = _EXAMPLES_AFTER_CLASS.match(text, first.end)
+        if ex is None or len(nxt) < 2 or nxt[1].start != ex.end():
+            return []
+        nxt = nxt[1:]
+        first = nxt[0]
     if any(c.start >= cue.end and c.end <= first.start for c in later_cues):
         return []  # "matches or even surpasses GPT-4V": the cue nearest the object decides  # "outperforms prior FL baselines": FL is a modifier, not the object
     objs = [first]
@@ -1056,7 +1065,7 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str]) -> l
     text = _text(doc)
     cues = _cues(doc)
     rel_cues = [c for c in cues if c.label in RELATION_LABELS]
-    if not rel_cues:
+    if not rel_cues and "ompar" not in text:
         return []
     proposed = _proposed_keys(proposed)
     mentions = _doc_mentions(doc, entities, len(text))
@@ -1112,7 +1121,83 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str]) -> l
                 seen.add(key)
                 out.append(Comparison(subj, cue.label, obj, ds,
                                       Evidence(text[sent[0]:sent[1]], cue.start, o.end, rule)))
+    _compared_to_claims(doc, text, sents, title_end, systems, datasets, negs, proposed, rel_cues,
+                        used_as_object, seen, out)
     return out
+
+
+# "Compared to LoRA, MELoRA achieves better performance", "ProMoT achieves similar performance on
+# the fine-tuned tasks compared with vanilla fine-tuning": the object comes with "compared to", the
+# relation from a polarity word of the same clause (no cue links them)
+_COMPARED_TO = re.compile(r"\b(?:compared|comparing|comparison|relative)\s+(?:to|with|against)\s+(?:the\s+|an?\s+)?", re.I)
+_POLARITY = re.compile(
+    r"\b(?:(?P<out>better|superior|higher|stronger|improv(?:es|ed|ements?|ing)|gains?|outperform\w*|surpass\w*|"
+    r"boosts?)|(?P<cmp>comparable|competitive|competitively|comparably|similar|on par|equivalent|matches|"
+    r"matching))\b", re.I)
+# "higher memory cost compared to X" is no win
+_POLARITY_COST_AFTER = re.compile(r"\s+(?:[\w-]+\s+)?(?:costs?|memory|latency|complexity|overheads?|"
+                                  r"computation|parameters|time|price|loss|error)\b", re.I)
+_POLARITY_NEGATED = re.compile(r"\b(?:not|no|without|never|less|fail\w*)\s+(?:\w+\s+)?$", re.I)
+
+
+def _compared_to_claims(doc: Doc, text: str, sents: list[tuple[int, int]], title_end: int,
+                        systems: list[_Mention], datasets: list[_Mention], negs: list[_Cue],
+                        proposed: list[str], rel_cues: list[_Cue], used_as_object: list[_Mention],
+                        seen: set[tuple[str, str, str, str]], out: list[Comparison]) -> None:
+    """Claims whose object is introduced by "compared to/with X" and whose relation is a polarity
+    word of the same clause ("better", "similar", "competitive"). Appends to ``out``."""
+    low_start = max(title_end, 0)
+    for m in _COMPARED_TO.finditer(text, low_start):
+        sent = next((s for s in sents if s[0] <= m.start() < s[1]), None)
+        if sent is None:
+            continue
+        pseudo = _Cue(m.start(), m.end(), 0, 0, "compared", "cue:compared-to")
+        objs = _objects_after(pseudo, sent, text, systems, [])
+        if not objs or objs[0].start != m.end():
+            continue
+        # the clause around the phrase: up to ";" or a contrast, and not past another cue's claim
+        c_start = sent[0]
+        for b in _CLAUSE_BREAK.finditer(text, sent[0], m.start()):
+            c_start = b.end()
+        brk = _CLAUSE_BREAK.search(text, objs[-1].end, sent[1])
+        c_end = brk.start() if brk else sent[1]
+        best = None
+        for p in _POLARITY.finditer(text, c_start, c_end):
+            if objs[0].start <= p.start() < objs[-1].end or m.start() <= p.start() < m.end():
+                continue
+            if _POLARITY_COST_AFTER.match(text, p.end()) or _POLARITY_NEGATED.search(text, max(c_start, p.start() - 20), p.start()):
+                continue
+            if any(c.start <= p.start() < c.end for c in rel_cues):
+                continue  # a real cue: the main pass decided
+            dist = m.start() - p.end() if p.end() <= m.start() else p.start() - objs[-1].end
+            if dist > 120:
+                continue
+            if best is None or dist < best[0]:
+                best = (dist, p)
+        if best is None:
+            continue
+        p = best[1]
+        label = "outperforms" if p.group("out") else "comparable"
+        pcue = _Cue(p.start(), p.end(), 0, 0, label, "cue:compared-to")
+        subj_cue = pcue if p.start() > m.start() else _Cue(m.start(), m.end(), 0, 0, label, "cue:compared-to")
+        subject = _subject_before(subj_cue, (c_start, sent[1]), text, systems, proposed,
+                                  objs + [o for o in used_as_object if _in(o.start, o.end, sent)])
+        if subject is None:
+            continue
+        claim_ds = [d for d in datasets if _in(d.start, d.end, sent)]
+        ds_names = list(dict.fromkeys(d.name for d in claim_ds)) or [None]
+        rule = "compare:compared-to" + ("-coord" if len(objs) > 1 else "")
+        pairs = {(k[0], k[2]) for k in seen}  # a pair the cue pass already related keeps its relation
+        for o in objs:
+            if match_key(subject) == match_key(o.name) or (match_key(subject), match_key(o.name)) in pairs:
+                continue
+            for ds in ds_names:
+                key = (match_key(subject), label, match_key(o.name), match_key(ds or ""))
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(Comparison(subject, label, o.name, ds,
+                                      Evidence(text[sent[0]:sent[1]], min(p.start(), m.start()), o.end, rule)))
 
 
 __all__ = [
