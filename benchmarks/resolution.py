@@ -44,12 +44,18 @@ Definitions (names compare by ``match_key``, as in EXTRACTION-SCHEMA.md)
   (FFT in one paper, full-parameter fine-tuning in another); certain is a lower bound. Both are
   printed; the wrong nodes are listed so a person can judge them.
 
+* **Near-duplicate node groups** (no gold needed) - resolved nodes of one type whose names agree
+  after a crude lexical folding (case, article, trailing generic head, plural "s", "-ed"/"-ing";
+  ``_loose_key``, independent of the resolver's own rules). Gold cannot see a plural/singular split
+  when no paper aliases the two forms, so this lists such candidates for a person to judge.
+
 Targets (issue "Entity resolution"): duplicates <= 2 %, wrong merges <= 1 %.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import defaultdict
@@ -168,6 +174,48 @@ def measure(gold: list[dict[str, Any]], resolved: Iterable[Extraction]) -> dict[
     }
 
 
+_LOOSE_HEAD = re.compile(r"[\s\-]+(?:methods?|approach(?:es)?|frameworks?|techniques?|modules?|layers?|"
+                         r"models?|strateg(?:y|ies)|mechanisms?|benchmarks?|datasets?|tasks?)$")
+
+
+def _loose_key(name: str) -> str:
+    """A deliberately crude lexical key, independent of ``kgbuild.resolve``'s rules: lower case, no
+    leading article, no trailing generic head, no plural "s"/"ies", "-ed" read as "-ing"."""
+    k = re.sub(r"^(?:the|a|an)\s+", "", name.strip().lower())
+    if " " in k or "-" in k:
+        k = _LOOSE_HEAD.sub("", k)
+    k = match_key(k)
+    if k.endswith("ies"):
+        k = k[:-3] + "y"
+    elif k.endswith("ed") and len(k) > 5:
+        k = k[:-2] + "ing"
+    elif k.endswith("s") and not k.endswith(("ss", "us", "is")) and len(k) > 3:
+        k = k[:-1]
+    return k
+
+
+def near_duplicates(resolved: Iterable[Extraction], paper_ids: set[str] | None = None) -> list[list[str]]:
+    """Groups of two or more resolved nodes of one type whose names share ``_loose_key``.
+
+    Gold only links papers through shared spellings, so a plural/singular or "X modules"/"X" split
+    across papers is invisible to the duplicate rate; this lexical check lists such candidates for
+    a person to judge (some are true distinctions: "Transformers" the library).
+    """
+    groups: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for ex in resolved:
+        if paper_ids is not None and ex.paper.id not in paper_ids:
+            continue
+        for e in ex.entities:
+            k = _loose_key(e.name)
+            if k:
+                groups[(e.type, k)].add(e.name)
+    out = []
+    for (etype, _), names in sorted(groups.items()):
+        if len({match_key(n) for n in names}) > 1:
+            out.append([f"{etype}:{n}" for n in sorted(names)])
+    return out
+
+
 def _unresolved(extractions: list[Extraction]) -> list[Extraction]:
     """Baseline: no resolution at all (each name its own node)."""
     return extractions
@@ -232,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         resolved_pred, _ = resolve(preds, overrides=overrides)
         report["predicted"] = measure(gold, resolved_pred)
         report["predicted_unresolved"] = measure(gold, _unresolved(preds))
+        report["near_duplicates_predicted"] = near_duplicates(resolved_pred)
+        report["near_duplicates_predicted_unresolved"] = near_duplicates(preds)
+    report["near_duplicates_gold"] = near_duplicates(resolved)
+    report["near_duplicates_gold_unresolved"] = near_duplicates(gold_ex)
     report["seconds"] = round(time.perf_counter() - t0, 2)
     if args.json:
         print(json.dumps(report, indent=1, ensure_ascii=False))
@@ -248,6 +300,14 @@ def main(argv: list[str] | None = None) -> int:
                 for kind, items in report[key]["examples"].items():
                     for item in items:
                         print(f"    {kind}: {item}")
+    for key, label in (("gold", "gold entities"), ("predicted", "predictions")):
+        if f"near_duplicates_{key}" in report:
+            groups = report[f"near_duplicates_{key}"]
+            print(f"near-duplicate node groups ({label}; lexical check, not gold): resolved {len(groups)}, "
+                  f"unresolved {len(report[f'near_duplicates_{key}_unresolved'])}")
+            if args.examples:
+                for g in groups[:20]:
+                    print(f"    near_duplicate: {' | '.join(g)}")
     if "predictions_source" in report:
         print(f"predictions: {report['predictions_source']}")
     return 0

@@ -23,11 +23,14 @@ reason and a strength:
   90  curated: ``data/resolution/aliases.jsonl``, ``suites.jsonl``, ``families.jsonl``
   80  same key seen under two entity types (only when the spellings agree, see below)
   70  acronym defined in the corpus ("Low-Rank Adaptation (LoRA)") - majority meaning only
-  60  leading article dropped ("the GLUE benchmark" -> "GLUE benchmark"); British/American
-      spelling ("language modelling" -> "language modeling")
+  60  leading article dropped ("the GLUE benchmark" -> "GLUE benchmark") or a leading function
+      word an extraction span kept ("as speech recognition"); British/American spelling
+      ("language modelling" -> "language modeling")
   50  alias given for one entity of one paper
-  45  generic head dropped ("GLUE benchmark" -> "GLUE") when the rest is a known name
-  40  plural form ("prompts" -> "prompt", "LLMs" -> "LLM") when the singular is a known name
+  45  generic head dropped ("GLUE benchmark" -> "GLUE", "adapter modules" -> "adapter(s)",
+      "pruning techniques" -> "pruning") when the rest is a known name
+  40  plural form ("networks" -> "network", "LLMs" -> "LLM"), participle form ("continued
+      pretrained" -> "continued pretraining") when that form is a known name
 ===== ==================================================================================
 
 Clusters are the connected components of the accepted edges. Edges are added strongest first
@@ -38,7 +41,14 @@ CodeXGLUE, BERT / RoBERTa, LoRA / QLoRA / DoRA ...); two different curated entri
 also a model and its own size variant (T5 / T5-base, T5-base / T5-large) and names that differ
 only in their digits (GPT-3 / GPT-3.5 / GPT-4, LLaMA / LLaMA-2, SST / SST-2). Edges weaker than 80
 never touch a generic word (``generic.jsonl``: "fine-tuning", "adapter", "LLMs" ...), so nothing
-chains through one. Forced merges ignore every guard except forced splits.
+chains through one - except *morphological* edges (article, function word, plural, participle,
+spelling, and the "packaging" heads module(s)/layer(s)/method(s)/technique(s)/approach(es)/
+mechanism(s)): they join forms of the same word ("adapters", "adapter modules" -> "adapter";
+"LLMs" -> "LLM"), and every name so joined to a generic word counts as generic itself, so its
+per-paper aliases and acronym definitions are dropped too. Other heads never reach a generic word
+("LLM framework" is not an LLM). Likewise a generic acronym joins only a generic long form
+("LLMs" = "large language models") and a specific acronym never a generic one. Forced merges
+ignore every guard except forced splits.
 
 Decisions worth knowing
 -----------------------
@@ -53,9 +63,16 @@ Decisions worth knowing
   with no majority it stays its own node. Either way a paper that defines it locally keeps its own
   meaning: ``apply`` sends an entity named "SFT" with alias "sparse fine-tuning" to the
   sparse-fine-tuning node.
-* Plurals: only the last word, only a lower-case word or an acronym-like token with a lower-case
-  "s" ("LLMs", "ViTs"; never "MOS" or "Transformers"), and only when the singular form is itself a
-  known name of the same type.
+* Plurals: only the last word: a lower-case word ("networks", "strategies", "approaches",
+  "indices"; never "class", "loss", "bias", "analysis", "corpus", "robotics", "series"), the last
+  word of a multi-word Title-case phrase ("Graph Neural Networks"), or an acronym-like token with a
+  lower-case "s" ("LLMs", "ViTs"; never "MOS", "GPS" or the one-word coined "Transformers"); and
+  only when the singular is itself a known name of the same type. A stripped head may meet the
+  plural ("adapter modules" -> "adapters"). Participles likewise ("fine-tuned" -> "fine-tuning").
+* Curated synonyms (``aliases.jsonl``) hold well-known pairs: acronym and long form (MLM, CPT,
+  GNN, PSNR ...) and synonyms used interchangeably (PETL = PEFT; continued = continual
+  pre-training; ChatGPT = GPT-3.5-Turbo). Look-alikes that differ stay in ``distinct.jsonl``:
+  prompting / prompt engineering / prompt tuning, CPT / DAPT / SFT, MT / NMT, MSE / RMSE / MAE.
 * Canonical name: the forced canonical name, else the curated name, else - for every type but
   Task - an acronym defined in the corpus ("LoRA" over "Low-Rank Adaptation", "EX" over
   "execution accuracy"), else the most frequent spelling of the most mentioned node (spellings
@@ -288,18 +305,22 @@ _ARTICLE = re.compile(r"^(?:the|a|an)\s+(.+)$", re.I)
 # that form to be a known name of the same type.
 _HEAD = re.compile(
     r"^(.+?)[\s\-]+(benchmarks?|datasets?|data\s+set|corpus|suite|models?|frameworks?|methods?|"
-    r"approach(?:es)?|algorithms?|architectures?|metric|score|task|networks?|challenge|evaluation|"
-    r"techniques?|modules?|strateg(?:y|ies)|mechanisms?|paradigms?|schemes?)$", re.I)
+    r"approach(?:es)?|algorithms?|architectures?|metric|score|tasks?|problems?|networks?|challenge|evaluation|"
+    r"techniques?|modules?|layers?|strateg(?:y|ies)|mechanisms?|paradigms?|schemes?)$", re.I)
 # Heads that add nothing even to a generic word: "adapter modules" are adapters, "the attention
 # mechanism" is attention. Others change a generic word's meaning ("LLM framework" is not an LLM,
 # "evaluation benchmark" not an evaluation), so they never link to one.
-_PACKAGING_HEADS = frozenset({"module", "modules", "method", "methods", "technique", "techniques",
-                              "approach", "approaches", "mechanism", "mechanisms"})
+_PACKAGING_HEADS = frozenset({"module", "modules", "layer", "layers", "method", "methods", "technique",
+                              "techniques", "approach", "approaches", "mechanism", "mechanisms"})
 # Morphological reasons: the variant is the same word, so it may link two generic words
 # ("adapters" -> "adapter", "LLMs" -> "LLM") - see ``Resolver.finalize``.
-R_ARTICLE, R_PLURAL, R_PARTICIPLE, R_SPELLING = (
-    "leading article dropped", "plural form", "participle form", "British/American spelling")
-_MORPH_REASONS = frozenset({R_ARTICLE, R_PLURAL, R_PARTICIPLE, R_SPELLING})
+R_ARTICLE, R_LEAD_WORD, R_PLURAL, R_PARTICIPLE, R_SPELLING = (
+    "leading article dropped", "leading function word dropped", "plural form", "participle form",
+    "British/American spelling")
+_MORPH_REASONS = frozenset({R_ARTICLE, R_LEAD_WORD, R_PLURAL, R_PARTICIPLE, R_SPELLING})
+# Function words no name starts with, left by a span that began one word too early. Not "in"/"on"
+# ("in context learning" is not "context learning").
+_LEAD_WORD = re.compile(r"^(?:such\s+as|as|and|or|of|for|with|via|using|by|from)\s+(.+)$", re.I)
 
 # Words ending in "s" that are not plurals (or whose "singular" means something else:
 # "statistics" is a field, "statistic" one number). "-ss", "-us", "-is", "-ous" are ruled out by rule.
@@ -331,7 +352,8 @@ def _singular(word: str, *, title: bool = False) -> str | None:
     """
     low = word.lower()
     if low in _IRREGULAR_PLURAL and (word.islower() or title):
-        return word[: -len(low)] + _IRREGULAR_PLURAL[low] if word.islower() else _IRREGULAR_PLURAL[low].title()
+        sing = _IRREGULAR_PLURAL[low]
+        return sing if word.islower() else sing.title()
     if not word.endswith("s") or word.endswith(("ss", "us", "is", "ous")) or len(word) < 3:
         return None
     uppers = sum(ch.isupper() for ch in word)
@@ -343,7 +365,7 @@ def _singular(word: str, *, title: bool = False) -> str | None:
         if low.endswith(("sses", "shes", "ches", "xes", "zzes")):
             return word[:-2]
         return word[:-1]
-    if uppers >= 2 and word[-2].isupper():  # acronym-like plural with a lower-case s: LLMs, ViTs, GANs
+    if uppers >= 2:  # acronym-like plural with a lower-case s: LLMs, ViTs, GANs
         return word[:-1]
     return None
 
@@ -369,6 +391,10 @@ def variant_forms(surface: str) -> list[tuple[str, str, int]]:
     m = _ARTICLE.match(surface)
     if m:
         out.append((m.group(1), R_ARTICLE, ARTICLE))
+        surface = m.group(1)
+    m = _LEAD_WORD.match(surface)
+    if m:  # an extraction leftover: "such as speech recognition (ASR)" -> "as speech recognition"
+        out.append((m.group(1), R_LEAD_WORD, ARTICLE))
         surface = m.group(1)
     m = _HEAD.match(surface)
     if m:
@@ -742,6 +768,9 @@ class Resolver:
             for surface in node.surfaces:
                 for form, reason, strength in variant_forms(surface):
                     vid = (nid[0], match_key(form))
+                    if vid not in self._nodes and strength == HEAD and form[-1:].islower():
+                        # "adapter modules" -> "adapter", seen only as "adapters"
+                        vid = next((p for p in ((nid[0], k) for k in _plural_keys(vid[1])) if p in self._nodes), vid)
                     if vid[1] in seen or vid == nid or vid not in self._nodes:
                         continue
                     seen.add(vid[1])
@@ -751,19 +780,22 @@ class Resolver:
             first = self._first_paper.get((a, b), "")
             more = f" (+{n - 1} more)" if n > 1 else ""
             edges.append(_Edge(a, b, ALIAS, n, f"alias in {first}{more}"))
-        edges = [e for e in edges if e.strength >= _WEAK or (e.u[1] not in generic and e.v[1] not in generic)]
+        generic = _generic_closure(generic, edges)
+        edges = [e for e in edges if e.strength >= _WEAK or is_morphological(e.reason)
+                 or (e.u[1] not in generic and e.v[1] not in generic)]
 
         # stage 1 without acronym definitions -> provisional meanings of each acronym
         uf1, _, _ = self._kruskal(edges)
         acr_edges: list[_Edge] = []
         self._defined: set[NodeId] = set()
         for acr, longs in self._defs.items():
-            if acr[1] in generic:
-                continue
+            # a generic acronym may only mean a generic long form ("LLMs" = "large language
+            # models": one generic thing, chaining nothing); a specific one never a generic one
+            acr_generic = acr[1] in generic
             groups: dict[Any, Counter] = defaultdict(Counter)
             for lkey, n in longs.items():
                 lid = (acr[0], lkey)
-                if lkey in generic:
+                if (lkey in generic) != acr_generic:
                     continue
                 groups[uf1.find(lid)][lid] += n
             if not groups:
@@ -871,7 +903,7 @@ class Resolver:
                 continue
             uf.union(ru, rv)
             tree.add_edge(e.u, e.v, reason=e.reason, strength=e.strength,
-                          variant=e.u if e.strength in (HEAD, PLURAL) or e.reason.startswith("leading article") else None)
+                          variant=e.u if e.strength in (HEAD, PLURAL) or e.reason in (R_ARTICLE, R_LEAD_WORD) else None)
         return uf, tree, rejected
 
     # ------------------------------------------------------------------ clusters
@@ -1207,6 +1239,34 @@ class Resolver:
         """
         self._require()
         return self._link_label[link]
+
+
+def _plural_keys(key: str) -> list[str]:
+    """Keys of the likely plurals of a lower-case key ("adapter" -> "adapters")."""
+    out = [key + "s", key + "es"]
+    if key.endswith("y"):
+        out.insert(0, key[:-1] + "ies")
+    return out
+
+
+def _generic_closure(generic: frozenset[str], edges: list[_Edge]) -> frozenset[str]:
+    """The generic words plus every name that is only a morphological variant of one.
+
+    "adapters", "adapter modules" and "the adapter" are as generic as "adapter": their
+    morphological edges join them to it, and they must then obey the same guard (no per-paper
+    alias or acronym edge), or "adapter modules" would chain a paper's method name to every
+    adapter in the corpus.
+    """
+    out = set(generic)
+    morph = [e for e in edges if e.strength < _WEAK and is_morphological(e.reason)]
+    changed = True
+    while changed:
+        changed = False
+        for e in morph:
+            if (e.u[1] in out) != (e.v[1] in out):
+                out.update((e.u[1], e.v[1]))
+                changed = True
+    return frozenset(out)
 
 
 class _UnionFind:

@@ -614,7 +614,33 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
                 # "the proposed low-rank adaptation Rescore-BERT (LoRB) architecture": the head of
                 # the chain of adjacent names is the proposal, not the modifiers before it
                 emit(_chain_head(s_mentions, i, text), sent, "propose:the-proposed")
+            elif (_OUR_COINED_BEFORE.search(lead) and _coined(m, text, lexicon)
+                  and _NAME_THEN_HEAD.match(text, m.end)):
+                emit(m, sent, "propose:our-coined")  # "our multilingual mParamanu model"
+        # "we propose ARREST, which comprises three components: (i) adversarial finetuning (AFT),
+        # (ii) ...": the coined components of a proposal are proposals too
+        if any(p.evidence.start >= sent[0] and p.evidence.end <= sent[1] for p in out.values()):
+            comp = _COMPONENTS.search(text, sent[0], sent[1])
+            if comp:
+                for i, m in enumerate(s_mentions):
+                    if m.start >= comp.end() and _coined(m, text, lexicon) and not _modifier(m, text, sent[0], lexicon):
+                        head = _chain_head(s_mentions, i, text)
+                        if head is m:
+                            emit(m, sent, "propose:component")
     return list(out.values())
+
+
+_OUR_COINED_BEFORE = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}$", re.I)
+_COMPONENTS = re.compile(r"\b(?:consist(?:s|ing)?\s+of|compris(?:es|ing|e)|composed\s+of|made\s+up\s+of|"
+                         r"(?:two|three|four|five)\s+(?:key\s+|main\s+|core\s+|novel\s+)?"
+                         r"(?:components|modules|parts|stages|techniques|innovations)\s*:)", re.I)
+
+
+def _coined(m: _Mention, text: str, lexicon: set[tuple[int, int]]) -> bool:
+    """A name the paper made up: not from a lexicon, with a capital letter after its first char
+    ("mParamanu", "RGKD", "Approx-BP"), so not a generic lower-case phrase."""
+    surface = text[m.start:m.end]
+    return (m.start, m.end) not in lexicon and any(ch.isupper() for ch in surface[1:])
 
 
 # --------------------------------------------------------------------------- results
@@ -639,7 +665,7 @@ _PLAIN_SCORE_BEFORE = re.compile(
     r"over\s+|more than\s+)?(?:an?\s+|the\s+)?(?:(?:average|avg\.?|mean|new|overall|"
     r"state-of-the-art|sota)\s+)?(?:[\w@\-]+\s+){0,3}?(?:of\s+)?|[=:]\s*)$", re.I)
 _PLAIN_SCORE_AFTER = re.compile(r"^\s*(?:points?|pts|pp|absolute|BLEU|F1|EM|AP|mAP|mIoU|AUC|accuracy|"
-                                r"on\b|in\b|\(|over\b|higher|better|improvement)", re.I)
+                                r"on\b|in\b|\(|over\b|higher|better|improvement|(?:absolute\s+|relative\s+)?(?:decrease|increase|reduction|drop|gain)s?\b)", re.I)
 _NOT_RESULT_AFTER = re.compile(
     r"^\s*(?:(?!(?:in|on|of|for|at|to|over|with|from)\b)\w+[\s-]+)?(?:datasets?|benchmarks?|tasks?|languages?|examples?|samples?|images?|"
     r"videos?|hours?|GPUs?|GPU\s+hours|layers?|bits?|tokens?|steps?|epochs?|shots?|models?|"
@@ -771,15 +797,35 @@ def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_
             r"\s*(?:the\s+)?(?:other|these|those|existing|previous|prior|conventional|baseline|they)\b",
             text[clause_start:n_start], re.I):
         return None, ""
+    skipped_end = -1  # a name listed after a non-subject ("outperformed X (Y), Z, W") is none either
     for i, m in enumerate(before):
         lead = text[sent[0]:m.start]
         if (_NON_SUBJECT_BEFORE.search(lead[-40:] if len(lead) > 40 else lead) or _GENERIC_HEAD.match(text, m.end)
-                or _in_parenthetical(m, systems, text, sent[0])):
+                or _in_parenthetical(m, systems, text, sent[0])
+                or (skipped_end >= 0 and _LIST_GAP.fullmatch(text, skipped_end, m.start))):
+            skipped_end = m.end  # "outperformed GPT-3.5-Turbo (ChatGPT)": the alias is no subject either
             continue
         return _chain_head(before, i, text).name, "subject"
+    # "With 3times less training cost and 1.4times inference speedup, YOLOE-v8-S surpasses ...": a
+    # number in a fronted phrase belongs to the subject right after the phrase's comma
+    if _FRONTED.search(text[sent[0]:n_start]):
+        comma = text.find(",", n_start, sent[1])
+        if comma != -1:
+            after = [m for m in systems if comma < m.start < comma + 30 and m.end <= sent[1]]
+            if after and re.fullmatch(r"\s*(?:the\s+|our\s+)?", text[comma + 1:after[0].start], re.I):
+                i = systems.index(after[0])
+                return _chain_head(systems, i, text).name, "fronted"
     if proposed:
         return proposed[0], "self"
     return None, ""
+
+
+_FRONTED = re.compile(r"(?:^|,)\s*(?:with|using|by|at|under|when|while|despite|requiring|training|tuning|updating|"
+                      r"fine-tuning)\b[^,;]*$", re.I)
+
+
+# the gap between members of one list: "X (ChatGPT)", "X, Bloom 7B, Y", "X and Y"
+_LIST_GAP = re.compile(r"\s*(?:\(\s*|\)?\s*,\s*(?:[\w.\- ]{1,25},\s*){0,3}(?:and\s+|or\s+)?|\)?\s*(?:and|or)\s+)")
 
 
 # "prevalent PEFT techniques", "prior FL baselines": the name modifies a generic head noun
@@ -809,6 +855,7 @@ def _few_parameters(before: str, after: str) -> bool:
                 or (_PARAM_FEW_BEFORE.search(before) and _PARAM_COUNT_TRAINABLE.match(after)))
 
 
+_NUM_CHAIN_AFTER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)[+\-]?\d+\.\d+(?![\d%x×])")
 _COORD_SCORE_AFTER = re.compile(r"^\s*(?:and|or|,)\s*[+\-]?\d+(?:\.\d+)?\s*(?:points?|pts|pp)\b", re.I)
 _COORD_SCORE_BEFORE = re.compile(r"\d\s*(?:,|and|or)\s*$", re.I)
 
@@ -832,17 +879,27 @@ def _keep_number(sp: Span, s: int, e: int, sent: tuple[int, int], text: str,
     if _PREVIOUS_SCORE.search(before):
         return False, None  # "outperform the previous highest scores of 83.4%": nobody named
     if unit == "NUM":
-        if _YEAR.match(written) or re.search(r"(?:[\[(]\s*|\b(?:Section|Table|Figure|Fig\.|Eq\.)\s*)$", before):
-            return False, None
+        if _YEAR.match(written) or re.search(r"\b(?:Section|Table|Figure|Fig\.|Eq\.)\s*$", before) or (
+                re.search(r"[\[(]\s*$", before) and not written.startswith(("+", "-"))):
+            return False, None  # "(+0.53 Rouge-2 score ...)" is a score, "(12)" / "[3]" are not
         if _NOT_RESULT_AFTER.match(after):
             if _few_parameters(before, after):
                 return True, "trainable parameters"
             return False, None
+        signed = written.startswith(("+", "-"))
+        decimal = "." in written
+        if decimal:
+            # "6.54 and 1.07 decrease in FID", "28.4, 30.1 and 31.2 BLEU": a coordination of
+            # scores is judged by what follows its last member
+            for _ in range(4):
+                c = _NUM_CHAIN_AFTER.match(text, e)
+                if c is None or c.end() > sent[1]:
+                    break
+                e = c.end()
+            after = text[e:min(sent[1], e + 40)]
         metric_near = _metric_for(s, e, sent, text, metrics) if metrics else None
         if metric_near is not None and any(metric_near == m.name for m in metrics):
             return True, None
-        signed = written.startswith(("+", "-"))
-        decimal = "." in written
         if signed and _PLAIN_SCORE_AFTER.match(after):
             return True, None
         if decimal and _PLAIN_SCORE_BEFORE.search(before) and (
@@ -853,7 +910,14 @@ def _keep_number(sp: Span, s: int, e: int, sent: tuple[int, int], text: str,
         return False, None
     if unit == "x" and _NOT_RESULT_AFTER.match(after):
         return False, None
+    if unit == "%" and _DATA_FRACTION_AFTER.match(after):
+        return False, None  # "at 0.02% pre-training tokens", "only 8% training samples": data volumes
     return True, None
+
+
+_DATA_FRACTION_AFTER = re.compile(
+    r"^\s*(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?(?:tokens|data|samples|examples|"
+    r"images|labels|annotations|instances|corpus|subset)\b", re.I)
 
 
 def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[Result]:
@@ -929,7 +993,8 @@ _OBJ_GAP_BLOCK = re.compile(
     r"despite|given|because|although|though|after|before|during|through|via|so|thus|thereby|"
     r"achiev\w*|is|are|was|were|has|have|shows?|demonstrat\w*)\b|[;:%]|\.(?!\d)|\d\s*%|\b(?:up to)\b", re.I)
 # "the model with supervised fine-tuning", "a baseline using LoRA": the named system is the object
-_OBJ_GAP_HEAD = re.compile(r"\b(?:model|models|baseline|baselines|counterpart|counterparts|variant|version)\s+"
+_OBJ_GAP_HEAD = re.compile(r"\b(?:model|models|baseline|baselines|counterpart|counterparts|variant|version|"
+                           r"methods|approaches|techniques)\s+"
                            r"(?:with|using|trained with|based on|via)\s*$", re.I)
 _EXAMPLES_AFTER_CLASS = re.compile(
     r"[\s-]*(?:techniques|methods|approaches|baselines|variants|families|counterparts|frameworks|strategies|"
@@ -1059,6 +1124,10 @@ _OTHER_SUBJECT = re.compile(r"(?:^|\b)(?:these|those|such|existing|previous|prio
                             r"traditional|they|most|many|other|baseline|baselines)\b", re.I)
 
 
+_PURPOSE_BEFORE = re.compile(r"\b(?:proposed|designed|developed|introduced|aims?|aimed|aiming|attempts?|"
+                             r"attempting|tries|try|trying|seeks?|seeking|intended|strives?|hopes?)\s+to\s+$", re.I)
+
+
 def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[Comparison]:
     """Head-to-head claims between named systems (see ``eval/ANNOTATION.md`` §4): one per object
     of a coordination, per dataset of the claim; negated cues emit nothing; passive reverses."""
@@ -1085,6 +1154,8 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str]) -> l
             continue
         if _negated(cue, doc, negs):
             continue
+        if _PURPOSE_BEFORE.search(text, max(sent[0], cue.start - 40), cue.start):
+            continue  # "PoT ... is recently proposed to improve over prompt-tuning": an aim, no claim
         low = text[cue.start:cue.end].lower()
         if low.split()[0] in ("match", "matching", "matches", "matched") and cue.tok_start > 0:
             prev_tok = doc[cue.tok_start - 1].lower_
@@ -1153,7 +1224,7 @@ def _compared_to_claims(doc: Doc, text: str, sents: list[tuple[int, int]], title
             continue
         pseudo = _Cue(m.start(), m.end(), 0, 0, "compared", "cue:compared-to")
         objs = _objects_after(pseudo, sent, text, systems, [])
-        if not objs or objs[0].start != m.end():
+        if not objs or len(text[m.end():objs[0].start].split()) > 3:
             continue
         # the clause around the phrase: up to ";" or a contrast, and not past another cue's claim
         c_start = sent[0]
@@ -1178,9 +1249,10 @@ def _compared_to_claims(doc: Doc, text: str, sents: list[tuple[int, int]], title
             continue
         p = best[1]
         label = "outperforms" if p.group("out") else "comparable"
+        # the subject stands before the polarity word in both orders ("Compared to X, S achieves
+        # better ...", "S achieves better ... compared to X")
         pcue = _Cue(p.start(), p.end(), 0, 0, label, "cue:compared-to")
-        subj_cue = pcue if p.start() > m.start() else _Cue(m.start(), m.end(), 0, 0, label, "cue:compared-to")
-        subject = _subject_before(subj_cue, (c_start, sent[1]), text, systems, proposed,
+        subject = _subject_before(pcue, (c_start, sent[1]), text, systems, proposed,
                                   objs + [o for o in used_as_object if _in(o.start, o.end, sent)])
         if subject is None:
             continue

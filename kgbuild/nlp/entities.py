@@ -64,6 +64,7 @@ RULE_PRIORITY = {
     "pattern:sized-name": 3,
     "pattern:suffix-shape": 5,
     "pattern:title-case-name": 5.5,
+    "pattern:technique-phrase": 5.7,
     "context:proposal": 6,
     "context:cue-word": 7,
     "context:coined-mention": 8,
@@ -137,6 +138,34 @@ def case_variants(alias: str) -> list[str]:
     return out
 
 
+_SPELLING = ((r"isation\b", "ization"), (r"ise\b", "ize"), (r"elling\b", "eling"), (r"\bdialogue\b", "dialog"),
+             (r"\bmodelling\b", "modeling"), (r"\bbehaviour", "behavior"))
+_JOINABLE_PREFIX = re.compile(r"\b(pre|multi|co|re|non|fine)-(?=[a-z])")
+
+
+def spelling_variants(form: str, etype: str = "") -> list[str]:
+    """Lower-case forms of a phrase-like lexicon alias that mean the same thing when written.
+
+    Papers vary hyphenation ("text-to-speech" / "Text to Speech", "pre-training" /
+    "pretraining"), British and American spelling ("optimisation", "dialogue" / "dialog") and,
+    for Method phrases whose head is a count noun, number ("data augmentations", "adapters").
+    Generating these once at load time makes every lexicon entry match its unlisted variants,
+    which matters on unseen text more than adding single names.
+    """
+    out = [form]
+    if "-" in form:
+        out.append(form.replace("-", " "))
+        if _JOINABLE_PREFIX.search(form):
+            out.append(_JOINABLE_PREFIX.sub(r"\1", form))
+    for a, b in _SPELLING:
+        for f in list(out):
+            if re.search(a, f):
+                out.append(re.sub(a, b, f))
+    if etype == "Method" and re.search(r"(?:tion|er|or)$", form):
+        out.extend([f + "s" for f in out])
+    return list(dict.fromkeys(out))
+
+
 # --------------------------------------------------------------------------- lexicon component
 class LexiconMatcher:
     """Match lexicon names and aliases; write candidate spans to ``doc.spans["entity_candidates"]``.
@@ -163,7 +192,7 @@ class LexiconMatcher:
             self.entries[key] = e
             for form in (e.name, *e.aliases):
                 ci = is_case_insensitive(form)
-                forms = [form.lower()] if ci else case_variants(form)
+                forms = spelling_variants(form.lower(), e.type) if ci else case_variants(form)
                 for f in forms:
                     k = (f, ci)
                     if k in seen:
@@ -224,6 +253,9 @@ class PatternRules:
     abbrev_heads: dict[str, str] = field(default_factory=dict)
     common_prefixes: frozenset[str] = frozenset()
     title_case_rx: re.Pattern | None = None
+    technique_rx: re.Pattern | None = None
+    technique_hyphen_heads: frozenset[str] = frozenset()
+    technique_stop: frozenset[str] = frozenset()
     title_case_label: str = "Method"
     title_case_stop_first: frozenset[str] = frozenset()
     title_case_stop_next: frozenset[str] = frozenset()
@@ -259,6 +291,12 @@ class PatternRules:
                     r.title_case_label = row["label"]
                     r.title_case_stop_first = frozenset(row.get("stop_first", ()))
                     r.title_case_stop_next = frozenset(row.get("stop_next", ()))
+                elif kind == "technique_phrases":
+                    heads = "|".join(re.escape(h) for h in sorted(row["heads"], key=len, reverse=True))
+                    word = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
+                    r.technique_rx = re.compile(rf"(?<![\w\-])((?:{word} ){{1,2}})({heads})(?![\w\-])")
+                    r.technique_hyphen_heads = frozenset(row.get("need_hyphen", ()))
+                    r.technique_stop = frozenset(row.get("stop_modifiers", ()))
                 elif kind == "abstract_only":
                     r.abstract_only = r.abstract_only | frozenset(row["names"])
                 elif kind == "metric_context":
@@ -336,6 +374,26 @@ _WE = re.compile(r"\b(?:[Ww]e|[Tt]his (?:paper|work)|[Hh]ere)\b")
 _LIST_BEFORE = re.compile(r"\b(?:and|or|with|than|like|such as|including|from|on|over|to|using|use|uses|via|of|for|in|by)\s+$")
 _PREPOSITIONS = frozenset("for of on with to from using by in into via over than as at which that who where".split())
 _LOWER_WORD = re.compile(r"\b([a-z]+)\b")
+
+
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten single double multiple".split())
+_ADJ_SUFFIX = re.compile(r"(?:al|ive|ed|ic|ous|ary|ar|ent|ant|able|ible|ian|wise)$")
+
+
+def _technique_modifier_ok(word: str, stop: frozenset[str], *, outer: bool = False) -> bool:
+    """Whether ``word`` can modify a technique head ("low-rank", "counterfactual", "weight").
+
+    Rejects stop words (function words, verbs, evaluative adjectives), numbers ("four-stage"),
+    adverbs, gerunds and plurals. An outer modifier (the second word from the head) must look
+    like a modifier by itself: a hyphen compound or an adjective suffix.
+    """
+    if word in stop or len(word) < 3:
+        return False
+    if "-" in word:
+        return not (word[0].isdigit() or word.split("-")[0] in _NUMBER_WORDS or word.endswith(("-stage", "-step")))
+    if word.endswith(("ly", "ing")) or (word.endswith("s") and not word.endswith(("ss", "us", "is"))):
+        return False
+    return not outer or bool(_ADJ_SUFFIX.search(word))
 
 
 def is_model_shaped(name: str) -> bool:
@@ -663,6 +721,55 @@ class EntityPatterns:
                 out.append(span)
         return out
 
+    def technique_spans(self, doc: Doc, lexicon: list[Span]) -> list[Span]:
+        """Lower-case technique phrases: a specific modifier + a method head ("counterfactual
+        regularization", "low-rank decomposition", "differentiable weight masking", "prompt-based
+        learning").
+
+        Why: unseen papers name their techniques with new modifiers far more often than with
+        lexicon names, so a lexicon alone misses them. Precision guards (all data): the modifier
+        next to the head must not be a function word, verb or evaluative adjective ("efficient
+        pruning", "propose distillation"), not an adverb (-ly), gerund (-ing) or plural; a second,
+        outer modifier must itself look like a modifier (a hyphen compound or an adjective
+        suffix); broad heads ("learning", "attention") need a hyphenated modifier
+        ("self-supervised learning", "relation-aware self-attention"), and a phrase ending in a
+        lexicon Task ("cross-lingual few-shot learning") is left to the lexicon, as is a lexicon
+        Method with a plain adjective in front ("asymmetric knowledge distillation").
+        """
+        rules = self.rules
+        rx = rules.technique_rx
+        if rx is None:
+            return []
+        text = self._text
+        stop = rules.technique_stop
+        tails = {s.end_char: s for s in lexicon}
+        out = []
+        for m in rx.finditer(text):
+            head = m.group(2)
+            mods = m.group(1).split()
+            keep: list[str] = []
+            for i, w in enumerate(reversed(mods)):
+                if not _technique_modifier_ok(w, stop, outer=i > 0):
+                    break
+                keep.insert(0, w)
+            if not keep:
+                continue
+            if head in rules.technique_hyphen_heads and not any("-" in w for w in keep):
+                continue
+            start = m.end(2) - len(head) - sum(len(w) + 1 for w in keep)
+            end = m.end(2)
+            lex = tails.get(end)
+            if lex is not None and lex.start_char >= start:
+                if lex.label_ != "Method" or lex.start_char == start:
+                    continue  # a Task ("few-shot learning") or exactly a lexicon name
+                extra = text[start:lex.start_char].split()
+                if not all("-" in w for w in extra):
+                    continue  # "asymmetric knowledge distillation": the lexicon name stands
+            span = self._span(doc, start, end, "Method", text[start:end], "pattern:technique-phrase")
+            if span is not None:
+                out.append(span)
+        return out
+
     def context_spans(self, doc: Doc, known: dict[str, tuple[str, str]]) -> list[Span]:
         """Coined names made credible by a proposal verb or a cue word next to them."""
         out = []
@@ -782,6 +889,7 @@ class EntityPatterns:
                 weak.add(title.text)
         found.extend(self.versioned_spans(doc, lexicon))
         shapes = self.shape_spans(doc) + self.title_case_spans(doc)
+        found.extend(self.technique_spans(doc, lexicon))
         found.extend(shapes)
         for sp in shapes:
             if sp.label_ == "Method":
