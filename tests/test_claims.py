@@ -678,3 +678,58 @@ def test_results_number_in_fronted_phrase_belongs_to_the_next_subject(nlp):
                            {"YOLOE": ("Model",), "YOLOE-v8-S": ("Model",), "LVIS": ("Dataset",)}, proposed=["YOLOE"])
     assert {(r.subject, r.value) for r in results} >= {("YOLOE-v8-S", 3.0), ("YOLOE-v8-S", 1.4)}
     assert all(r.subject == "YOLOE-v8-S" for r in results)
+
+
+def test_comparisons_superiority_over(nlp):
+    # seed-0323: "demonstrate NoRA's superiority over LoRA and its variants"
+    _, _, _, comps = run(nlp, "T", "Evaluations on several tasks demonstrate NoRA's superiority over LoRA and its "
+                         "variants.", {"NoRA": ("Method",), "LoRA": ("Method",)}, proposed=["NoRA"])
+    assert comps_set(comps) == {("NoRA", "outperforms", "LoRA")}
+
+
+def test_claims_of_a_model_used_with_the_proposal_are_the_proposals(nlp):
+    # seed-0324: "fine-tuning LLama 7B on MNLI with SingLoRA achieves 91.3% accuracy - surpassing LoRA"
+    text = ("In common sense reasoning, fine-tuning LLama 7B on MNLI with SingLoRA achieves 91.3% accuracy - "
+            "surpassing LoRA (89.1%) - while using only 60% of their parameter budget.")
+    spec = {"LLama 7B": ("Model",), "SingLoRA": ("Method",), "LoRA": ("Method",), "MNLI": ("Dataset",)}
+    _, _, results, comps = run(nlp, "T", text, spec, proposed=["SingLoRA"])
+    assert comps_set(comps) == {("SingLoRA", "outperforms", "LoRA")}
+    assert ("SingLoRA", 91.3) in {(r.subject, r.value) for r in results}
+    # counter-example: a tool that is not the proposal leaves the subject alone
+    _, _, results, comps = run(nlp, "T", text, spec, proposed=["Other"])
+    assert comps_set(comps) == {("LLama 7B", "outperforms", "LoRA")}
+
+
+def test_proposes_coined_components_of_the_proposal(nlp):
+    # seed-0088: the named components listed in the proposal sentence are proposals too
+    text = ("To mitigate this tradeoff, we propose a novel AT method called ARREST, which comprises three "
+            "components: (i) adversarial finetuning (AFT), (ii) representation-guided knowledge distillation "
+            "(RGKD), and (iii) noisy replay (NR).")
+    spec = {"ARREST": ("Method",), "AFT": ("Method", "adversarial finetuning"),
+            "RGKD": ("Method", "representation-guided knowledge distillation"), "AT": ("Method",)}
+    _, props, _, _ = run(nlp, "T", text, spec)
+    assert [p.name for p in props] == ["ARREST", "AFT", "RGKD"]
+    # counter-example: a list of components without a proposal in the sentence proposes nothing
+    _, props, _, _ = run(nlp, "T", "Prior work comprises three components: (i) adversarial finetuning (AFT), "
+                         "and (ii) representation-guided knowledge distillation (RGKD).", spec)
+    assert props == []
+
+
+def test_proposes_our_coined_model(nlp):
+    # seed-0072: "in our multilingual mParamanu model"; "our LoRA baseline" (a known name) is not ours
+    _, props, _, _ = run(nlp, "T", "In order to avoid the curse of multi-linguality in our multilingual mParamanu "
+                         "model, we pretrained on comparable corpora. We compare with our LoRA baseline.",
+                         {"mParamanu": ("Model",), "LoRA": ("Method",)})
+    assert [p.name for p in props] == ["mParamanu"]
+
+
+def test_results_dataset_in_an_earlier_parenthesis_is_not_inherited(nlp):
+    # seed-0347: each "(A% vs. B%, DATASET)" parenthesis names the dataset of its own numbers
+    _, _, results, _ = run(nlp, "GPS: Gradient-based Parameter Selection",
+                           "Compared with the full fine-tuning, GPS achieves 3.33% (91.78% vs. 88.45%, FGVC) and "
+                           "9.61% (73.1% vs. 65.57%, VTAB) improvement of the accuracy.",
+                           {"GPS": ("Method",), "full fine-tuning": ("Method",), "FGVC": ("Dataset",),
+                            "VTAB": ("Dataset",)})
+    got = {(r.subject, r.value): r.dataset for r in results}
+    assert got[("GPS", 3.33)] == "FGVC" and got[("GPS", 9.61)] == "VTAB" and got[("GPS", 73.1)] == "VTAB"
+    assert got[("full fine-tuning", 65.57)] == "VTAB"

