@@ -76,8 +76,9 @@ class Measurement:
             how = f"{r:.1f}x faster" if r >= 1 else f"{1 / r if r else float('inf'):.1f}x slower"
             ratio = f"  = {r:.3f} x tokenizer ({how})"
         setup = f", setup {self.setup_seconds:.2f}s" if self.setup_seconds else ""
+        extra = "  [" + ", ".join(f"{k}={v:,}" for k, v in self.extra.items()) + "]" if self.extra else ""
         return (f"{self.name:<9} {self.abstracts:>7,} abstracts  {self.per_core:>9,.0f} abstracts/s/core "
-                f"({self.rate_basis}: {self.cpu_seconds:.2f}s cpu, {self.wall_seconds:.2f}s wall{setup}){ratio}")
+                f"({self.rate_basis}: {self.cpu_seconds:.2f}s cpu, {self.wall_seconds:.2f}s wall{setup}){ratio}{extra}")
 
 
 def corpus(n: int, source: Path = SAMPLE_CORPUS) -> list[Paper]:
@@ -225,7 +226,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     ap.add_argument("--input", type=Path, default=SAMPLE_CORPUS, help="papers file to repeat (default: bundled seed)")
     ap.add_argument("--batch-size", type=int, default=256, help="nlp.pipe batch size (default 256)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per measurement, best kept (default 1)")
-    ap.add_argument("--only", choices=["tokenizer", "extract"], help="run just this measurement")
+    ap.add_argument("--only", choices=["tokenizer", "extract", "build"], help="run just this measurement")
     ap.add_argument("--build", action="store_true", help="also time a whole build into the embedded store")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of text lines")
     args = ap.parse_args(list(argv) if argv is not None else None)
@@ -253,7 +254,7 @@ def main(argv: Iterable[str] | None = None) -> int:
             report(measure_extract(papers, batch_size=args.batch_size, repeat=args.repeat))
         except ImportError as exc:  # kgbuild.nlp / kgbuild.extract not there yet
             skipped["extract"] = f"{type(exc).__name__}: {exc}"
-    if args.build:
+    if args.build or args.only == "build":
         try:
             report(measure_build(papers))
         except ImportError as exc:

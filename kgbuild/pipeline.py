@@ -140,7 +140,10 @@ def resolved_extractions(input_path: str | Path, *, stats: RunStats, fmt: str | 
             spill.write("\n")
             progress.tick()
         progress.close()
-        stats.rejected = len(stats.rejects)
+        from .read import is_warning
+
+        # a "warning" reject (a dropped non-integer year) kept its paper: not counted as rejected
+        stats.rejected = sum(1 for r in stats.rejects if not is_warning(r))
         resolver.finalize()
         stats.entities = len(resolver.entities())
         if on_resolver is not None:
@@ -213,7 +216,7 @@ def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, f
     try:
         if own_store:
             store.open()
-        stats.target = getattr(store, "describe", lambda: type(store).__name__)()
+        stats.target = store.describe()
         if fresh:
             store.clear()
         store.ensure_schema()

@@ -97,3 +97,14 @@ def test_doc_text_is_cached(nlp):
     doc = nlp.make_doc("Spider and SParC")
     assert doc_text(doc) == "Spider and SParC"
     assert doc.user_data["kgbuild_text"] == "Spider and SParC"
+
+
+def test_short_form_written_before_its_long_form(nlp):
+    # seed-0103 and seed-0146: the coined name first, its expansion in parentheses
+    assert ("Matrix Atom Sharing in Attention", "MASA") in pairs(
+        nlp, "We propose MASA (Matrix Atom Sharing in Attention), a novel structured parameter sharing method.")
+    assert ("Drop And REscale", "DARE") in pairs(nlp, "We introduce DARE (Drop And REscale) as a tool.")
+    # a citation, a year or a description after a name is no definition
+    assert pairs(nlp, "We use BERT (Devlin et al.) and GPT-4 (OpenAI, 2023).") == []
+    assert pairs(nlp, "We compare with GPT (a strong baseline model).") == []
+    assert pairs(nlp, "It matches ViT (the vision transformer).") == []

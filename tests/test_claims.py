@@ -733,3 +733,95 @@ def test_results_dataset_in_an_earlier_parenthesis_is_not_inherited(nlp):
     got = {(r.subject, r.value): r.dataset for r in results}
     assert got[("GPS", 3.33)] == "FGVC" and got[("GPS", 9.61)] == "VTAB" and got[("GPS", 73.1)] == "VTAB"
     assert got[("full fine-tuning", 65.57)] == "VTAB"
+
+
+def test_comparisons_we_match(nlp):
+    # "we match the accuracy of the original ResNet-50" (the subject "we" is the proposal); a noun
+    # "match" after an article stays no claim (test_comparisons_score_matching_is_not_a_match_claim)
+    _, _, _, comps = run(nlp, "T", "For instance, we match the accuracy of the original ResNet-50 on ImageNet "
+                         "without using any training examples.",
+                         {"FooCLIP": ("Model",), "ResNet-50": ("Model",), "ImageNet": ("Dataset",)},
+                         proposed=["FooCLIP"])
+    assert comps_set(comps) == {("FooCLIP", "comparable", "ResNet-50")}
+
+
+def test_results_score_of_and_compared_to_number_for_baseline(nlp):
+    _, _, results, _ = run(nlp, "T", "On GLUE, FooNet achieves an average score of 88.5, compared to 87.1 for LoRA.",
+                           {"FooNet": ("Method",), "LoRA": ("Method",), "GLUE": ("Dataset",)}, proposed=["FooNet"])
+    assert results_set(results) == {("FooNet", "GLUE", 88.5, None), ("LoRA", "GLUE", 87.1, None)}
+
+
+def test_results_dataset_before_the_parenthesis_of_the_number(nlp):
+    _, _, results, _ = run(nlp, "T", "FooNet achieves state-of-the-art results on Spider (75.5% EX) and MNLI "
+                           "(91.1% accuracy).", {"FooNet": ("Method",), "Spider": ("Dataset",),
+                                                 "MNLI": ("Dataset",), "EX": ("Metric",)}, proposed=["FooNet"])
+    assert results_set(results) == {("FooNet", "Spider", 75.5, "%"), ("FooNet", "MNLI", 91.1, "%")}
+
+
+def test_results_size_of_another_model_is_no_result(nlp):
+    _, _, results, comps = run(nlp, "T", "Even a small FooNet outperforms GPT-4, which is 100x larger.",
+                               {"FooNet": ("Method",), "GPT-4": ("Model",)}, proposed=["FooNet"])
+    assert results == [] and comps_set(comps) == {("FooNet", "outperforms", "GPT-4")}
+
+
+def test_comparisons_class_name_before_an_appositive_is_not_the_subject(nlp):
+    # seed-0347: "we propose a new parameter-efficient fine-tuning method, Gradient-based Parameter
+    # Selection (GPS), demonstrating that ... can outperform full fine-tuning"
+    _, _, _, comps = run(nlp, "T", "In this paper, we propose a new parameter-efficient fine-tuning method, "
+                         "Gradient-based Parameter Selection (GPS), demonstrating that only tuning a few selected "
+                         "parameters from the pre-trained model can outperform full fine-tuning.",
+                         {"parameter-efficient fine-tuning": ("Method",), "GPS": ("Method",),
+                          "full fine-tuning": ("Method",)}, proposed=["GPS"])
+    assert comps_set(comps) == {("GPS", "outperforms", "full fine-tuning")}
+
+
+def test_results_respectively_pairs_numbers_with_systems(nlp):
+    # seed-0324: "... with SingLoRA ..., achieving a DINO similarity score of 0.151, compared to scores
+    # of 0.148 and 0.143 for DoRA and LoRA, respectively"
+    text = ("In image generation, fine-tuning Stable Diffusion with SingLoRA significantly improves image fidelity "
+            "on DreamBooth, achieving a DINO similarity score of 0.151, compared to scores of 0.148 and 0.143 for "
+            "DoRA and LoRA, respectively.")
+    spec = {"Stable Diffusion": ("Model",), "SingLoRA": ("Method",), "DoRA": ("Method",), "LoRA": ("Method",),
+            "DreamBooth": ("Method",)}
+    _, _, results, _ = run(nlp, "T", text, spec, proposed=["SingLoRA"])
+    assert {(r.subject, r.value) for r in results} == {("SingLoRA", 0.151), ("DoRA", 0.148), ("LoRA", 0.143)}
+    # counter-example: without "respectively" the list is not paired (and nobody owns 0.143)
+    _, _, results, _ = run(nlp, "T", text.replace(", respectively", ""), spec, proposed=["SingLoRA"])
+    assert ("LoRA", 0.143) not in {(r.subject, r.value) for r in results}
+
+
+def test_comparisons_complement_clause_subject_and_elided_subject_after_but(nlp):
+    # seed-0237: "..., and find that SFT outperforms knowledge distillation and pseudo-labeling on the
+    # CNN/DailyMail dataset, but under-performs pseudo-labeling on the more abstractive XSUM dataset"
+    _, _, _, comps = run(nlp, "T", "We compare these three approaches for distillation of Pegasus and BART, and find "
+                         "that SFT outperforms knowledge distillation and pseudo-labeling on the CNN/DailyMail "
+                         "dataset, but under-performs pseudo-labeling on the more abstractive XSUM dataset.",
+                         {"Pegasus": ("Model",), "BART": ("Model",), "SFT": ("Method",),
+                          "knowledge distillation": ("Method",), "pseudo-labeling": ("Method",),
+                          "CNN/DailyMail": ("Dataset",), "XSUM": ("Dataset",)}, proposed=[])
+    assert {(c.subject, c.relation, c.object, c.dataset) for c in comps} == {
+        ("SFT", "outperforms", "knowledge distillation", "CNN/DailyMail"),
+        ("SFT", "outperforms", "pseudo-labeling", "CNN/DailyMail"),
+        ("SFT", "underperforms", "pseudo-labeling", "XSUM")}
+    # counter-example: a new subject after "but" is not replaced by the first clause's
+    _, _, _, comps = run(nlp, "T", "SFT is strong, but these approaches under-perform pseudo-labeling.",
+                         {"SFT": ("Method",), "pseudo-labeling": ("Method",)}, proposed=[])
+    assert comps == []
+
+
+def test_comparisons_outperformance_over(nlp):
+    # seed-0272: "offers significant outperformance over GPT-3 175B"; "the outperformance is not
+    # observed in OPT-175B" names no claim
+    _, _, _, comps = run(nlp, "T", "The resultant GLM-130B model offers significant outperformance over GPT-3 175B "
+                         "on a wide range of popular English benchmarks while the performance advantage is not "
+                         "observed in OPT-175B.", {"GLM-130B": ("Model",), "GPT-3 175B": ("Model",),
+                                                  "OPT-175B": ("Model",)}, proposed=["GLM-130B"])
+    assert comps_set(comps) == {("GLM-130B", "outperforms", "GPT-3 175B")}
+
+
+def test_numbers_and_scores_in_tex_markup(nlp):
+    # external abstracts keep TeX as published: "$75.5\,\%$", "91.1~\%", "\textbf{88.2} on MNLI"
+    assert numbers(nlp, "T\nachieves $75.5\\,\\%$ EX and 91.1~\\% accuracy") == [("75.5", "%"), ("91.1", "%")]
+    _, _, results, _ = run(nlp, "T", "FooNet achieves \\textbf{88.2} on MNLI, in (12) runs.",
+                           {"FooNet": ("Method",), "MNLI": ("Dataset",)}, proposed=["FooNet"])
+    assert results_set(results) == {("FooNet", "MNLI", 88.2, None)}

@@ -466,6 +466,9 @@ def test_lexicon_matches_unlisted_spelling_variants(nlp):
     assert "dialog generation" in spelling_variants("dialogue generation", "Task")
     assert "data augmentations" in spelling_variants("data augmentation", "Method")
     assert "question answerings" not in spelling_variants("question answering", "Task")
+    assert "question-answering" in spelling_variants("question answering", "Task")
+    # seed-0098: "from easier question-answering tasks {BoolQ, SST2}"
+    assert ("question-answering", "Task") in names(nlp, "The datasets range from easier question-answering tasks to harder ones.")
     # seed-0062: "Text to Speech (TTS)" is the lexicon's text-to-speech written with spaces
     found = names(nlp, "We evaluate on tasks like ASR, Text to Speech (TTS) and Speech Translation.")
     assert any(label == "Task" and t in ("TTS", "Text to Speech") for t, label in found)
@@ -494,3 +497,43 @@ def test_tokenizer_keeps_doc_text_for_components(nlp):
     assert doc.user_data["kgbuild_text"] == text == doc.text
     assert doc.user_data["kgbuild_claims_text"] == text
     nlp.tokenizer.add_special_case("e.g.", [{"ORTH": "e.g."}])  # still the spaCy tokenizer API
+
+
+def test_plain_word_title_prefix_used_in_the_abstract(nlp):
+    # seed-0078: "Liger" is no camel-case acronym, but the abstract keeps using it
+    text = ("Liger: Linearizing Large Language Models to Gated Recurrent Structures\n"
+            "To address these issues, this paper presents Liger, short for Linearizing LLMs to gated "
+            "recurrent structures.")
+    assert ("Liger", "Method") in names(nlp, text)
+    # a title word the abstract only repeats at a sentence start proves nothing
+    text = "Scaling: Lessons from Training Runs\nScaling laws predict loss. We study them."
+    assert not any(t == "Scaling" for t, _ in names(nlp, text))
+
+
+def test_task_phrase_refines_a_lexicon_task(nlp):
+    # seed-0030: the paper's task is the longer phrase; a generic modifier does not extend it
+    found = names(nlp, "Since we are the first to work on the customized music generation task, we also "
+                       "introduce a new dataset.")
+    assert ("customized music generation", "Task") in found
+    assert ("music generation", "Task") in names(nlp, "We improve existing music generation systems.")
+    # no lexicon task at the tail: no new Task from a bare head ("unseen generation")
+    assert not any(label == "Task" for _, label in names(nlp, "It performs unseen generation tasks."))
+
+
+def test_model_name_written_with_glued_version_or_title_case(nlp):
+    # seed-0098 "Llama3.1", seed-0072 "Bloom 7B": lexicon models written another way
+    from kgbuild.nlp.entities import model_variants
+    assert "Llama3.1" in model_variants("Llama 3.1") and "Llama 3.1" in model_variants("Llama-3.1")
+    assert model_variants("T5") == [] and model_variants("GPT") == []
+    assert any(t == "Llama3.1" and label == "Model" for t, label in
+               names(nlp, "We fine-tune Llama3.1 on the new data."))
+    assert ("Bloom 7B", "Model") in names(nlp, "Our models outperformed Bloom 7B and OPT 6.7B.")
+
+
+def test_technique_phrase_rejects_adverb_compounds_and_echo_heads(nlp):
+    # real shapes from seed papers 101-381 that are no technique names
+    for text in ("We use carefully-designed contrastive learning.", "The decoder decoding is slow.",
+                 "It needs proper regularization.", "We develop compression tools."):
+        found = names(nlp, text)
+        assert not any(t in ("carefully-designed contrastive learning", "decoder decoding", "proper regularization",
+                             "develop compression") for t, _ in found), (text, found)

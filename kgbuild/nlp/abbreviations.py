@@ -142,10 +142,42 @@ def _long_form_span(doc: Doc, short_span: Span) -> Span | None:
     return span
 
 
+# "MASA (Matrix Atom Sharing in Attention)": a short form, then its expansion in parentheses.
+_SHORT_FIRST = re.compile(r"(?<![\w\-/])([A-Za-z][A-Za-z0-9\-]{1,9})\s\(([A-Za-z][A-Za-z\- ]{4,150})\)")
+
+
+def find_short_first(doc: Doc, text: str) -> list[tuple[Span, Span]]:
+    """Definitions written the other way round, "SHORT (long form)".
+
+    Why: papers often introduce their coined name first ("MASA (Matrix Atom Sharing in
+    Attention)"); Schwartz & Hearst only reads "long (SHORT)". Strict, because a name followed by
+    any parenthesis is common ("BERT (Devlin et al.)"): the short form must look like an
+    abbreviation (two capitals), the parenthesis holds only words (no digits, commas, "et al."),
+    at least two of them and at most the short form's length + 3, and the short form's
+    characters must spell the long form from its first word on.
+    """
+    pairs = []
+    for m in _SHORT_FIRST.finditer(text):
+        short, long = m.group(1), m.group(2).strip()
+        if sum(c.isupper() for c in short) < 2 or not is_short_form_candidate(short):
+            continue
+        n_words = len(long.split())
+        if n_words < 2 or n_words > len(short) + 3 or long.split()[0].lower() in _LONG_BAD_START:
+            continue
+        if find_best_long_form(short, long) != 0:
+            continue
+        short_span = doc.char_span(m.start(1), m.end(1), alignment_mode="strict")
+        long_span = doc.char_span(m.start(2), m.start(2) + len(long), alignment_mode="strict")
+        if short_span is not None and long_span is not None:
+            pairs.append((long_span, short_span))
+    return pairs
+
+
 def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
-    """All (long_span, short_span) definitions "long form (SHORT)" in ``doc``, in text order."""
-    pairs: list[tuple[Span, Span]] = []
+    """All (long_span, short_span) definitions "long form (SHORT)" in ``doc``, and the reversed
+    "SHORT (long form)" (:func:`find_short_first`), in text order of the short form."""
     text = doc_text(doc)
+    pairs: list[tuple[Span, Span]] = find_short_first(doc, text)
     for m in _PAREN.finditer(text):
         if not is_short_form_candidate(m.group(1)):
             continue
@@ -157,6 +189,7 @@ def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
         long_span = _long_form_span(doc, short_span)
         if long_span is not None:
             pairs.append((long_span, short_span))
+    pairs.sort(key=lambda p: p[1].start)
     return pairs
 
 

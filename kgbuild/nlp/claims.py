@@ -32,6 +32,20 @@ Decisions the schema leaves open (following ``eval/ANNOTATION.md``):
   sizes ("7B", "models of 1 billion parameters").
 * A claim naming several datasets gives one comparison per dataset; "matches or even surpasses X"
   gives the relation of the cue nearest the object; "X is outperformed by Y" gives Y outperforms X.
+* "Compared to X, Y achieves better ..." / "Y achieves similar performance ... compared with X":
+  the object comes with "compared to/with", the relation from a polarity word of the same clause
+  (``_compared_to_claims``); no polarity word ("Compared with X, Y reduces the parameters"), a
+  cost word after it ("higher memory") or a generic object gives nothing.
+* "superior to PEFT methods like LoRA": the examples after a class noun are the objects; an
+  unrecognised member ("GPT-3.5 (ChatGPT), Bloom 7B, LLaMa-2 7B") does not end an object list.
+* "fine-tuning LLama 7B with SingLoRA achieves ...": the proposal used as the tool is the subject
+  (the guideline's "X with our technique" rule); "proposed to improve over X" is an aim, no claim.
+* Results: "0.148 and 0.143 for DoRA and LoRA, respectively" pairs numbers with systems; a number in
+  a fronted "with only 1% of parameters, X ..." phrase belongs to X; "N, compared to M for X" gives
+  M to X; data fractions ("0.02% pre-training tokens") and other models' sizes ("100x larger") are
+  not results; TeX leftovers "sim30%", "2.1\\times" and "14X" are read.
+* proposes also takes the coined components listed in a proposal sentence ("which comprises
+  three components: (i) ... (AFT), (ii) ... (RGKD)") and "our <coined name> model".
 """
 from __future__ import annotations
 
@@ -614,6 +628,8 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
                 # "the proposed low-rank adaptation Rescore-BERT (LoRB) architecture": the head of
                 # the chain of adjacent names is the proposal, not the modifiers before it
                 emit(_chain_head(s_mentions, i, text), sent, "propose:the-proposed")
+            elif _OUR_METHOD_APPOSITION.search(lead):
+                emit(_chain_head(s_mentions, i, text), sent, "propose:our-method-is")  # "Our method, X (Y), ..."
             elif (_OUR_COINED_BEFORE.search(lead) and _coined(m, text, lexicon)
                   and _NAME_THEN_HEAD.match(text, m.end)):
                 emit(m, sent, "propose:our-coined")  # "our multilingual mParamanu model"
@@ -630,6 +646,9 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
     return list(out.values())
 
 
+_OUR_METHOD_APPOSITION = re.compile(
+    r"\b(?:our|the\s+proposed)\s+(?:[\w-]+\s+){0,2}?(?:method|approach|framework|model|system|technique|"
+    r"algorithm|architecture|pipeline|solution),\s*(?:called\s+|named\s+|dubbed\s+)?$", re.I)
 _OUR_COINED_BEFORE = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}$", re.I)
 _COMPONENTS = re.compile(r"\b(?:consist(?:s|ing)?\s+of|compris(?:es|ing|e)|composed\s+of|made\s+up\s+of|"
                          r"(?:two|three|four|five)\s+(?:key\s+|main\s+|core\s+|novel\s+)?"
@@ -825,7 +844,9 @@ def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_
     skipped_end = -1  # a name listed after a non-subject ("outperformed X (Y), Z, W") is none either
     for i, m in enumerate(before):
         lead = text[sent[0]:m.start]
-        if (_NON_SUBJECT_BEFORE.search(lead[-40:] if len(lead) > 40 else lead) or _GENERIC_HEAD.match(text, m.end)
+        if ((_NON_SUBJECT_BEFORE.search(lead[-40:] if len(lead) > 40 else lead)
+                 and not _CLAUSE_OPENER.search(lead)) or _GENERIC_HEAD.match(text, m.end)
+                or _CLASS_APPOSITIVE.match(text, m.end)
                 or _in_parenthetical(m, systems, text, sent[0])
                 or (skipped_end >= 0 and _LIST_GAP.fullmatch(text, skipped_end, m.start))):
             skipped_end = m.end  # "outperformed GPT-3.5-Turbo (ChatGPT)": the alias is no subject either
@@ -858,7 +879,7 @@ def _tool_of(head: _Mention, end: int, before: list[_Mention], proposed: list[st
         return head
     for m in before:
         if head.end <= m.start and m.end <= end and m.name in proposed and _WITH_TOOL.search(
-                text, max(head.end, m.start - 30), m.start) and not re.search(r"[,;]", text[m.end:end]):
+                text, max(head.end, m.start - 30), m.start) and ";" not in text[m.end:end]:
             return m
     return head
 
@@ -873,6 +894,14 @@ _LIST_GAP = re.compile(r"\s*(?:\(\s*|\)?\s*,\s*(?:[\w.\- ]{1,25},\s*){0,3}(?:and
 # "prevalent PEFT techniques", "prior FL baselines": the name modifies a generic head noun
 _GENERIC_HEAD = re.compile(r"[\s-]*(?:techniques|methods|approaches|baselines|variants|families|"
                            r"counterparts|frameworks|strategies|algorithms|systems|based)\b", re.I)
+
+# "a new parameter-efficient fine-tuning method, Gradient-based Parameter Selection (GPS)": the
+# name before the appositive is the class, not the subject
+_ELIDED_SUBJECT = re.compile(r"\s*(?:(?:still|also|often|sometimes|slightly|significantly|consistently|\w+ly|"
+                             r"can|could|may|might|does|did|do)\s+)*", re.I)
+# "..., and find that SFT outperforms ...": a complement clause opens, its first name is a subject
+_CLAUSE_OPENER = re.compile(r"\b(?:that|whereas|while|but)\s+(?:the\s+)?$", re.I)
+_CLASS_APPOSITIVE = re.compile(r"[\s-]*(?:method|approach|technique|framework|model|algorithm|strategy)\s*,", re.I)
 
 # "other parameter-efficient fine-tuning approaches": a class of methods, not the named one
 _CLASS_HEAD = re.compile(r"[\s-]*(?:techniques|methods|approaches|protocols|strategies|frameworks|"
@@ -902,11 +931,44 @@ _COORD_SCORE_AFTER = re.compile(r"^\s*(?:and|or|,)\s*[+\-]?\d+(?:\.\d+)?\s*(?:po
 _COORD_SCORE_BEFORE = re.compile(r"\d\s*(?:,|and|or)\s*$", re.I)
 
 
+_RESPECTIVE_CHAIN = re.compile(
+    r"(?<![\w.])[+\-]?\d+(?:\.\d+)?\s*(?:\\?%)?(?:\s*(?:,\s*(?:and\s+)?|and\s+)[+\-]?\d+(?:\.\d+)?\s*(?:\\?%)?){1,5}"
+    r"\s+(?:for|by|of)\s+(?:the\s+)?")
+_RESPECTIVE_NUMBER = re.compile(r"[+\-]?\d+(?:\.\d+)?")
+
+
+def _respective_owner(n_start: int, sent: tuple[int, int], text: str, systems: list[_Mention]) -> str | None:
+    """"scores of 0.148 and 0.143 for DoRA and LoRA, respectively": the i-th number of a list
+    belongs to the i-th system of the list after "for", when both lists have the same length and
+    the sentence says "respectively"."""
+    if "respectively" not in text[n_start:sent[1]]:
+        return None
+    for m in _RESPECTIVE_CHAIN.finditer(text, max(sent[0], n_start - 60), sent[1]):
+        if not (m.start() <= n_start < m.end()):
+            continue
+        nums = [x.start() + m.start() for x in _RESPECTIVE_NUMBER.finditer(text[m.start():m.end()])]
+        owners = [o for o in systems if o.start >= m.end() and o.end <= sent[1]]
+        chain = owners[:1]
+        for o in owners[1:]:
+            if _COORD_GAP.fullmatch(text[chain[-1].end:o.start]):
+                chain.append(o)
+            else:
+                break
+        if not chain or chain[0].start != m.end() or len(chain) != len(nums) or n_start not in nums:
+            return None
+        return chain[nums.index(n_start)].name
+    return None
+
+
 _FOR_SYSTEM = re.compile(r"\s*(?:\\?%|x|×)?\s*(?:for|by|of)\s+(?:the\s+)?")
 # a plain decimal after "compared to", "vs." or "a score of" is a reported score
 _SCORE_LEAD = re.compile(r"(?:\b(?:vs\.?|versus|compared\s+(?:to|with))|\b(?:score|scores|accuracy|average|"
                          r"value|rate|result|performance)\s+(?:of|is|was|=|:)(?:\s+(?:about|around|approximately|"
                          r"nearly|only|just))?)\s*$", re.I)
+
+
+_TEX_OPEN_END = re.compile(r"(?:\$?\\(?:textbf|mathbf|textit|emph|bm|underline|mathrm)\{|\$)\s*$")
+_TEX_CLOSE_START = re.compile(r"^\s*(?:\}\$?|\$)")
 
 
 def _keep_number(sp: Span, s: int, e: int, sent: tuple[int, int], text: str,
@@ -918,6 +980,10 @@ def _keep_number(sp: Span, s: int, e: int, sent: tuple[int, int], text: str,
     if sp.id_ == "number:from-to":
         return True, None  # "(from 19.5 to 31.5)": both ends are reported figures
     after, before = text[e:min(sent[1], e + 40)], text[max(sent[0], s - 60):s]
+    if "\\" in before[-12:] or "$" in before[-3:]:
+        # TeX kept as published: "achieves \textbf{91.1} on", "$75.5\%$"
+        before = _TEX_OPEN_END.sub("", before)
+        after = _TEX_CLOSE_START.sub("", after)
     if unit in ("%", "x"):
         after = _UNIT_WORD.sub("", after, count=1)  # "8 times fewer": look past the unit
     if unit in ("M", "B") or (unit == "NUM" and sp.id_ == "number:magnitude") or (unit == "NUM" and "," in written):
@@ -940,12 +1006,14 @@ def _keep_number(sp: Span, s: int, e: int, sent: tuple[int, int], text: str,
         if decimal:
             # "6.54 and 1.07 decrease in FID", "28.4, 30.1 and 31.2 BLEU": a coordination of
             # scores is judged by what follows its last member
+            chained = False
             for _ in range(4):
                 c = _NUM_CHAIN_AFTER.match(text, e)
                 if c is None or c.end() > sent[1]:
                     break
-                e = c.end()
-            after = text[e:min(sent[1], e + 40)]
+                e, chained = c.end(), True
+            if chained:
+                after = text[e:min(sent[1], e + 40)]
         metric_near = _metric_for(s, e, sent, text, metrics) if metrics else None
         if metric_near is not None and any(metric_near == m.name for m in metrics):
             return True, None
@@ -959,8 +1027,8 @@ def _keep_number(sp: Span, s: int, e: int, sent: tuple[int, int], text: str,
         if decimal and _COORD_SCORE_BEFORE.search(before) and re.match(r"\s*(?:points?|pts|pp)\b", after):
             return True, None
         return False, None
-    if unit == "x" and _NOT_RESULT_AFTER.match(after):
-        return False, None
+    if unit == "x" and (_NOT_RESULT_AFTER.match(after) or re.match(r"\s*(?:larger|bigger)\b", after)):
+        return False, None  # "GPT-4, which is 100x larger": the size of another model
     if unit == "%" and _DATA_FRACTION_AFTER.match(after):
         return False, None  # "at 0.02% pre-training tokens", "only 8% training samples": data volumes
     return True, None
@@ -1000,12 +1068,15 @@ def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[
         sent = sents[si]
         if any(m.start < e and s < m.end for m in mentions if m.type != "Metric"):
             continue  # part of a name: "GPT-3", "LLaMA2-7B", "DAVIS 2017"
+        respective = _respective_owner(s, sent, text, systems)
         keep, quantity = _keep_number(sp, s, e, sent, text, metrics)
-        if not keep:
+        if not keep and respective is None:
             continue
         for_m = _FOR_SYSTEM.match(text, e)
         owner = next((m for m in systems if for_m and m.start == for_m.end()), None)
-        if re.search(r"\b(?:vs\.?|versus|compared\s+(?:to|with))\s*$", text[max(sent[0], s - 16):s], re.I):
+        if respective is not None:
+            subject, how = respective, "respectively"
+        elif re.search(r"\b(?:vs\.?|versus|compared\s+(?:to|with))\s*$", text[max(sent[0], s - 16):s], re.I):
             # "2.46% (90.72% vs. 88.54%)", "88.5, compared to 87.1 for LoRA": the number after
             # "vs." / "compared to" belongs to the baseline
             subject, how = (owner.name if owner else _baseline_for(s, sent, text, systems)), "baseline"
@@ -1056,6 +1127,7 @@ _EXAMPLES_AFTER_CLASS = re.compile(
     r"\((?:e\.g\.,?|such as|like|including))\s*(?:the\s+)?", re.I)
 _COORD_GAP = re.compile(r"\s*(?:\([^()]{0,60}\))?\s*(?:,\s*(?:and\s+|or\s+|as well as\s+)?|and|or|as well as|&|/|nor)\s*"
                         r"(?:the\s+|even\s+|also\s+)?", re.I)
+_COORD_GAP_UNKNOWN = re.compile(r"\s*,\s*[A-Z][\w.\-]*(?:\s+[\w.\-]+){0,2}\s*,\s*(?:and\s+|or\s+)?")
 _MATCH_PREV_OK = {",", "and", "or", "while", "can", "could", "to", "nearly", "almost", "closely", "even",
                   "also", "thereby", "largely", "fully", "which", "that", "often", "will", "would", "may",
                   "might", "does", "do", "only", "still", "successfully", "roughly", "approximately",
@@ -1101,7 +1173,11 @@ def _objects_after(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_M
     prev = first
     for m in nxt[1:]:
         g = text[prev.end:m.start]
-        if _COORD_GAP.fullmatch(g):
+        if g.lstrip().startswith(")") and text[prev.start - 1:prev.start].strip() in ("(", ""):
+            g = g.lstrip()[1:]  # after a parenthesised alias: "GPT-3.5-Turbo (ChatGPT), ..."
+        if _COORD_GAP.fullmatch(g) or _COORD_GAP_UNKNOWN.fullmatch(g):
+            # "GPT-3.5-Turbo (ChatGPT), Bloom 7B, LLaMa-2 7B": an unrecognised list member
+            # ("Bloom 7B") does not end the list
             objs.append(m)
             prev = m
         elif re.fullmatch(r"\s*\(\s*", g) and m.end <= sent[1]:
@@ -1119,8 +1195,11 @@ def _subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_
     prepositional phrase, or the proposed name for "our method"/"it"/"we"."""
     # the clause of the cue: "X is strong, but these approaches underperform Y" -> not X
     start = sent[0]
+    prev_start = start
     for b in _CLAUSE_BREAK.finditer(text, sent[0], cue.start):
-        start = b.end()
+        prev_start, start = start, b.end()
+    if start > sent[0] and _ELIDED_SUBJECT.fullmatch(text, start, cue.start):
+        start = prev_start  # "X outperforms Y on A, but under-performs Z on B": X again
     before = [m for m in systems if m.end <= cue.start and m.start >= start]
     # "by inheriting the BART weights our model outperforms ...": the self-reference is the subject
     last_end = before[-1].end if before else start
@@ -1131,7 +1210,9 @@ def _subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_
         if (m.start, m.end) in taken:
             continue
         lead = text[start:m.start]
-        if (_NON_SUBJECT_BEFORE.search(lead[-40:] if len(lead) > 40 else lead) or _GENERIC_HEAD.match(text, m.end)
+        if ((_NON_SUBJECT_BEFORE.search(lead[-40:] if len(lead) > 40 else lead)
+                 and not _CLAUSE_OPENER.search(lead)) or _GENERIC_HEAD.match(text, m.end)
+                or _CLASS_APPOSITIVE.match(text, m.end)
                 or _in_parenthetical(m, systems, text, sent[0])):
             continue
         head = _chain_head(before, i, text)
@@ -1314,9 +1395,10 @@ def _compared_to_claims(doc: Doc, text: str, sents: list[tuple[int, int]], title
         claim_ds = [d for d in datasets if _in(d.start, d.end, sent)]
         ds_names = list(dict.fromkeys(d.name for d in claim_ds)) or [None]
         rule = "compare:compared-to" + ("-coord" if len(objs) > 1 else "")
-        pairs = {(k[0], k[2]) for k in seen}  # a pair the cue pass already related keeps its relation
+        pairs = {(k[0], k[2]): k[1] for k in seen}  # a pair the cue pass related keeps its relation
         for o in objs:
-            if match_key(subject) == match_key(o.name) or (match_key(subject), match_key(o.name)) in pairs:
+            if match_key(subject) == match_key(o.name) or pairs.get((match_key(subject), match_key(o.name)),
+                                                                     label) != label:
                 continue
             for ds in ds_names:
                 key = (match_key(subject), label, match_key(o.name), match_key(ds or ""))

@@ -11,19 +11,24 @@ Two registered factories, run after the sentencizer and the abbreviation detecto
   wins, then rule priority) into the final ``doc.spans["entities"]``: label = entity type,
   ``kb_id_`` = canonical name (lexicon name, in-text acronym, or the name itself), ``id_`` = rule:
 
-  ===========================  ===================================================================
-  ``lexicon:<file>``           a lexicon name or alias
-  ``pattern:acronym-def``      "Low-Rank Adaptation (LoRA)": both forms, typed by the lexicon or
-                               by the long form's head word ("... Tuning" -> Method)
-  ``pattern:title-prefix``     the title's "X: ..." (RASAT, SegVG), typed by the subtitle's head
-  ``pattern:versioned-name``   a lexicon model + version/size ("LLaMA-2 7B", "Flan-T5-XXL")
-  ``pattern:sized-name``       any "Name-7B" checkpoint
-  ``pattern:suffix-shape``     "X-Adapter", "XFormer", "XLoRA" (Method), "XBERT", "XGPT" (Model)
-  ``pattern:title-case-name``  "Memory Decoder", "Task-Adaptive Distillation" in the abstract
-  ``context:proposal``         a coined name after "we propose/introduce/...", "called X"
-  ``context:cue-word``         a coined name next to "benchmark", "dataset", "framework", ...
-  ``context:coined-mention``   later mentions of a name established by the rules above
-  ===========================  ===================================================================
+  ============================  ===================================================================
+  ``lexicon:<file>``            a lexicon name or alias, or a spelling variant of one (hyphen/space,
+                                British/American, plural of a Method noun: ``spelling_variants``)
+  ``pattern:acronym-def``       "Low-Rank Adaptation (LoRA)": both forms, typed by the lexicon or
+                                by the long form's head word ("... Tuning" -> Method)
+  ``pattern:title-prefix``      the title's "X: ..." (RASAT, SegVG; a plain word such as "Liger"
+                                when the abstract reuses it), typed by the subtitle's head
+  ``pattern:versioned-name``    a lexicon model + version/size ("LLaMA-2 7B", "Flan-T5-XXL")
+  ``pattern:sized-name``        any "Name-7B" checkpoint
+  ``pattern:suffix-shape``      "X-Adapter", "XFormer", "XLoRA" (Method), "XBERT", "XGPT" (Model)
+  ``pattern:title-case-name``   "Memory Decoder", "Task-Adaptive Distillation" in the abstract
+  ``pattern:technique-phrase``  lower-case modifier + method head ("counterfactual regularization",
+                                "low-rank decomposition"), or a modifier refining a lexicon task
+                                ("customized music generation")
+  ``context:proposal``          a coined name after "we propose/introduce/...", "called X"
+  ``context:cue-word``          a coined name next to "benchmark", "dataset", "framework", ...
+  ``context:coined-mention``    later mentions of a name established by the rules above
+  ============================  ===================================================================
 
 A proposed name is a Method unless a cue says otherwise ("X, a novel vision-language model",
 "the text-to-NeRF model X", "X: Arabic GPT Models"). Precision first: generic classes ("LLMs",
@@ -147,12 +152,14 @@ def spelling_variants(form: str, etype: str = "") -> list[str]:
     """Lower-case forms of a phrase-like lexicon alias that mean the same thing when written.
 
     Papers vary hyphenation ("text-to-speech" / "Text to Speech", "pre-training" /
-    "pretraining"), British and American spelling ("optimisation", "dialogue" / "dialog") and,
+    "pretraining", "question-answering"), British and American spelling ("optimisation", "dialogue" / "dialog") and,
     for Method phrases whose head is a count noun, number ("data augmentations", "adapters").
     Generating these once at load time makes every lexicon entry match its unlisted variants,
     which matters on unseen text more than adding single names.
     """
     out = [form]
+    if form.count(" ") == 1 and "-" not in form:
+        out.append(form.replace(" ", "-"))  # "question-answering tasks"
     if "-" in form:
         out.append(form.replace("-", " "))
         if _JOINABLE_PREFIX.search(form):
@@ -164,6 +171,23 @@ def spelling_variants(form: str, etype: str = "") -> list[str]:
     if etype == "Method" and re.search(r"(?:tion|er|or)$", form):
         out.extend([f + "s" for f in out])
     return list(dict.fromkeys(out))
+
+
+_MODEL_VERSION = re.compile(r"^([A-Za-z][A-Za-z\-]*[A-Za-z])[ \-]?(\d+(?:\.\d+)?)$")
+
+
+def model_variants(form: str) -> list[str]:
+    """Written variants of a model name: the version glued, hyphenated or spaced ("Llama 3.1",
+    "Llama-3.1", "Llama3.1"), and an all-capitals name of five or more letters in title case
+    ("BLOOM" / "Bloom", as papers write it next to a size: "Bloom 7B")."""
+    out = []
+    m = _MODEL_VERSION.match(form)
+    if m:
+        name, ver = m.groups()
+        out += [f"{name} {ver}", f"{name}-{ver}", f"{name}{ver}"]
+    if len(form) >= 5 and form.isalpha() and form.isupper():
+        out.append(form.capitalize())
+    return [v for v in out if v != form]
 
 
 # --------------------------------------------------------------------------- lexicon component
@@ -193,6 +217,8 @@ class LexiconMatcher:
             for form in (e.name, *e.aliases):
                 ci = is_case_insensitive(form)
                 forms = spelling_variants(form.lower(), e.type) if ci else case_variants(form)
+                if not ci and e.type == "Model":
+                    forms = forms + [v for v in model_variants(form) if v not in forms]
                 for f in forms:
                     k = (f, ci)
                     if k in seen:
@@ -256,6 +282,7 @@ class PatternRules:
     technique_rx: re.Pattern | None = None
     technique_hyphen_heads: frozenset[str] = frozenset()
     technique_stop: frozenset[str] = frozenset()
+    technique_task_heads: frozenset[str] = frozenset()
     title_case_label: str = "Method"
     title_case_stop_first: frozenset[str] = frozenset()
     title_case_stop_next: frozenset[str] = frozenset()
@@ -292,11 +319,13 @@ class PatternRules:
                     r.title_case_stop_first = frozenset(row.get("stop_first", ()))
                     r.title_case_stop_next = frozenset(row.get("stop_next", ()))
                 elif kind == "technique_phrases":
-                    heads = "|".join(re.escape(h) for h in sorted(row["heads"], key=len, reverse=True))
+                    all_heads = [*row["heads"], *row.get("task_heads", ())]
+                    heads = "|".join(re.escape(h) for h in sorted(all_heads, key=len, reverse=True))
                     word = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
                     r.technique_rx = re.compile(rf"(?<![\w\-])((?:{word} ){{1,2}})({heads})(?![\w\-])")
                     r.technique_hyphen_heads = frozenset(row.get("need_hyphen", ()))
                     r.technique_stop = frozenset(row.get("stop_modifiers", ()))
+                    r.technique_task_heads = frozenset(row.get("task_heads", ()))
                 elif kind == "abstract_only":
                     r.abstract_only = r.abstract_only | frozenset(row["names"])
                 elif kind == "metric_context":
@@ -384,13 +413,15 @@ def _technique_modifier_ok(word: str, stop: frozenset[str], *, outer: bool = Fal
     """Whether ``word`` can modify a technique head ("low-rank", "counterfactual", "weight").
 
     Rejects stop words (function words, verbs, evaluative adjectives), numbers ("four-stage"),
-    adverbs, gerunds and plurals. An outer modifier (the second word from the head) must look
+    adverbs (also "carefully-designed"), gerunds and plurals. An outer modifier (the second word from the head) must look
     like a modifier by itself: a hyphen compound or an adjective suffix.
     """
     if word in stop or len(word) < 3:
         return False
     if "-" in word:
-        return not (word[0].isdigit() or word.split("-")[0] in _NUMBER_WORDS or word.endswith(("-stage", "-step")))
+        first = word.split("-")[0]
+        return not (word[0].isdigit() or first in _NUMBER_WORDS or first.endswith("ly")
+                    or word.endswith(("-stage", "-step")))
     if word.endswith(("ly", "ing")) or (word.endswith("s") and not word.endswith(("ss", "us", "is"))):
         return False
     return not outer or bool(_ADJ_SUFFIX.search(word))
@@ -776,20 +807,23 @@ class EntityPatterns:
                 if not _technique_modifier_ok(w, stop, outer=i > 0):
                     break
                 keep.insert(0, w)
-            if not keep:
-                continue
+            if not keep or keep[-1][:5] == head[:5]:
+                continue  # "decoder decoding", "encoder encoding": no technique named
             if head in rules.technique_hyphen_heads and not any("-" in w for w in keep):
                 continue
+            label = "Task" if head in rules.technique_task_heads else "Method"
             start = m.end(2) - len(head) - sum(len(w) + 1 for w in keep)
             end = m.end(2)
             lex = tails.get(end)
+            if label == "Task" and (lex is None or lex.label_ != "Task" or lex.start_char <= start):
+                continue  # task phrases only refine a lexicon task ("customized music generation")
             if lex is not None and lex.start_char >= start:
-                if lex.label_ != "Method" or lex.start_char == start:
+                if lex.label_ != label or lex.start_char == start:
                     continue  # a Task ("few-shot learning") or exactly a lexicon name
                 extra = text[start:lex.start_char].split()
                 if not all("-" in w or _ADJ_SUFFIX.search(w) for w in extra):
                     continue  # "model knowledge distillation": the lexicon name stands
-            span = self._span(doc, start, end, "Method", text[start:end], "pattern:technique-phrase")
+            span = self._span(doc, start, end, label, text[start:end], "pattern:technique-phrase")
             if span is not None:
                 out.append(span)
         return out

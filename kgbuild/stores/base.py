@@ -105,6 +105,10 @@ class GraphStore(ABC):
 
     name = "store"
 
+    def describe(self) -> str:
+        """Where the graph lives, for the one-line run summary."""
+        return self.name
+
     # -- lifecycle ---------------------------------------------------------------
     @abstractmethod
     def open(self) -> "GraphStore":

@@ -133,6 +133,9 @@ class EmbeddedStore(GraphStore):
         return self._paths()[0]
 
     # -- lifecycle ---------------------------------------------------------------------
+    def describe(self) -> str:
+        return f"embedded FalkorDB ({self.data_dir or self.data_dir_arg})"
+
     def open(self) -> "EmbeddedStore":
         if self._graph is not None:
             return self

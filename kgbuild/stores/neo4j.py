@@ -62,6 +62,9 @@ class Neo4jStore(GraphStore):
     def __repr__(self) -> str:
         return f"Neo4jStore(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
 
+    def describe(self) -> str:
+        return f"Neo4j {self.uri} (database {self.database})"
+
     # -- lifecycle -------------------------------------------------------------------------
     def open(self) -> "Neo4jStore":
         if self._driver is not None:
