@@ -825,3 +825,26 @@ def test_numbers_and_scores_in_tex_markup(nlp):
     _, _, results, _ = run(nlp, "T", "FooNet achieves \\textbf{88.2} on MNLI, in (12) runs.",
                            {"FooNet": ("Method",), "MNLI": ("Dataset",)}, proposed=["FooNet"])
     assert results_set(results) == {("FooNet", "MNLI", 88.2, None)}
+
+
+def test_proposes_our_method_apposition(nlp):
+    # seed-0036: "Our method, Viewpoint Neural Textual Inversion (ViewNeTI), controls ..."
+    spec = {"ViewNeTI": ("Method", "Viewpoint Neural Textual Inversion"), "LLaMA": ("Model",),
+            "PANDA": ("Method",), "prompt-tuning": ("Method",)}
+    _, props, _, _ = run(nlp, "T", "Our method, Viewpoint Neural Textual Inversion (ViewNeTI), controls the 3D "
+                         "viewpoint of objects in generated images.", spec)
+    assert [p.name for p in props] == ["ViewNeTI"]
+    # counter-examples (seed-0089): a name after "with our method," or "our PANDA approach," is the
+    # subject of the clause, not the proposal's name (PANDA itself is: "our <coined> approach")
+    _, props, _, _ = run(nlp, "T", "With our method, LLaMA improves. With our PANDA approach, prompt-tuning can "
+                         "achieve competitive performance.", spec)
+    assert [p.name for p in props] == ["PANDA"]
+
+
+def test_proposes_while_introducing(nlp):
+    # seed-0051: "we propose FedNano, ... while introducing NanoEdge, a lightweight module ..."
+    _, props, _, _ = run(nlp, "T", "To address these limitations, we propose FedNano, the first FL framework that "
+                         "centralizes the LLM on the server while introducing NanoEdge, a lightweight module for "
+                         "client-specific adaptation.", {"FedNano": ("Method",), "NanoEdge": ("Method",),
+                                                         "FL": ("Method",)})
+    assert [p.name for p in props] == ["FedNano", "NanoEdge"]

@@ -647,7 +647,7 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
 
 
 _OUR_METHOD_APPOSITION = re.compile(
-    r"\b(?:our|the\s+proposed)\s+(?:[\w-]+\s+){0,2}?(?:method|approach|framework|model|system|technique|"
+    r"(?<!with )(?<!using )(?<!via )(?<!by )\b(?:our|the\s+proposed)\s+(?-i:[a-z][\w-]*\s+){0,2}?(?:method|approach|framework|model|system|technique|"
     r"algorithm|architecture|pipeline|solution),\s*(?:called\s+|named\s+|dubbed\s+)?$", re.I)
 _OUR_COINED_BEFORE = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}$", re.I)
 _COMPONENTS = re.compile(r"\b(?:consist(?:s|ing)?\s+of|compris(?:es|ing|e)|composed\s+of|made\s+up\s+of|"
