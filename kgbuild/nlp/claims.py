@@ -9,7 +9,8 @@ Two registered spaCy components write span groups that the pure functions below 
   (a token Matcher cannot see "43.1\\%" or "1.25sim1.56times", TeX leftovers the tokenizer keeps
   glued). Spans are token-aligned (expanded); ``number_offsets`` gives the exact value offsets.
 * ``kgbuild_cues`` -> ``doc.spans["cues"]``: ``outperforms`` / ``comparable`` / ``underperforms`` /
-  ``negation`` / ``proposes`` cues from ``patterns/claims-cues.jsonl``: one case-insensitive regex
+  ``negation`` / ``proposes`` / ``compared`` ("compared to/with", whose relation comes from a
+  polarity word of its clause) cues from ``patterns/claims-cues.jsonl``: one case-insensitive regex
   per cue with the words it can start with, so each text is scanned once for words and only
   trigger words try a pattern (explicit inflections: there is no lemmatizer). A token Matcher
   with the same patterns cost more than the tokenizer; the pipeline must run >= 1,500 abstracts/s.
@@ -1270,7 +1271,8 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str]) -> l
     text = _text(doc)
     cues = _cues(doc)
     rel_cues = [c for c in cues if c.label in RELATION_LABELS]
-    if not rel_cues and "ompar" not in text:
+    compared = [c for c in cues if c.label == "compared"]
+    if not rel_cues and not compared:
         return []
     proposed = _proposed_keys(proposed)
     mentions = _doc_mentions(doc, entities, len(text))
@@ -1328,15 +1330,15 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str]) -> l
                 seen.add(key)
                 out.append(Comparison(subj, cue.label, obj, ds,
                                       Evidence(text[sent[0]:sent[1]], cue.start, o.end, rule)))
-    _compared_to_claims(doc, text, sents, title_end, systems, datasets, negs, proposed, rel_cues,
-                        used_as_object, seen, out)
+    if compared:
+        _compared_to_claims(compared, text, sents, title_end, systems, datasets, proposed, rel_cues,
+                            used_as_object, seen, out)
     return out
 
 
 # "Compared to LoRA, MELoRA achieves better performance", "ProMoT achieves similar performance on
-# the fine-tuned tasks compared with vanilla fine-tuning": the object comes with "compared to", the
-# relation from a polarity word of the same clause (no cue links them)
-_COMPARED_TO = re.compile(r"\b(?:compared|comparing|comparison|relative)\s+(?:to|with|against)\s+(?:the\s+|an?\s+)?", re.I)
+# the fine-tuned tasks compared with vanilla fine-tuning": the object comes with a "compared to" cue
+# (label "compared" in claims-cues.jsonl), the relation from a polarity word of the same clause
 _POLARITY = re.compile(
     r"\b(?:(?P<out>better|superior|higher|stronger|improv(?:es|ed|ements?|ing)|gains?|outperform\w*|surpass\w*|"
     r"boosts?)|(?P<cmp>comparable|competitive|competitively|comparably|similar|on par|equivalent|matches|"
@@ -1347,20 +1349,34 @@ _POLARITY_COST_AFTER = re.compile(r"\s+(?:[\w-]+\s+)?(?:costs?|memory|latency|co
 _POLARITY_NEGATED = re.compile(r"\b(?:not|no|without|never|less|fail\w*)\s+(?:\w+\s+)?$", re.I)
 
 
-def _compared_to_claims(doc: Doc, text: str, sents: list[tuple[int, int]], title_end: int,
-                        systems: list[_Mention], datasets: list[_Mention], negs: list[_Cue],
-                        proposed: list[str], rel_cues: list[_Cue], used_as_object: list[_Mention],
+class _Span(NamedTuple):
+    """Char offsets with the ``re.Match`` accessors the polarity search below uses."""
+
+    s: int
+    e: int
+
+    def start(self) -> int:
+        return self.s
+
+    def end(self) -> int:
+        return self.e
+
+
+def _compared_to_claims(compared: list[_Cue], text: str, sents: list[tuple[int, int]], title_end: int,
+                        systems: list[_Mention], datasets: list[_Mention], proposed: list[str],
+                        rel_cues: list[_Cue], used_as_object: list[_Mention],
                         seen: set[tuple[str, str, str, str]], out: list[Comparison]) -> None:
     """Claims whose object is introduced by "compared to/with X" and whose relation is a polarity
     word of the same clause ("better", "similar", "competitive"). Appends to ``out``."""
-    low_start = max(title_end, 0)
-    for m in _COMPARED_TO.finditer(text, low_start):
-        sent = next((s for s in sents if s[0] <= m.start() < s[1]), None)
+    for cue in compared:
+        if cue.start < title_end:
+            continue
+        sent = next((s for s in sents if s[0] <= cue.start < s[1]), None)
         if sent is None:
             continue
-        pseudo = _Cue(m.start(), m.end(), 0, 0, "compared", "cue:compared-to")
-        objs = _objects_after(pseudo, sent, text, systems, [])
-        if not objs or len(text[m.end():objs[0].start].split()) > 3:
+        m = _Span(cue.start, cue.end)
+        objs = _objects_after(cue, sent, text, systems, [])
+        if not objs or len(text[m.end():objs[0].start].split()) > 4:
             continue
         # the clause around the phrase: up to ";" or a contrast, and not past another cue's claim
         c_start = sent[0]
