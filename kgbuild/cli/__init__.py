@@ -12,19 +12,9 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..errors import KgbuildError
+from .base import KgbuildGroup
+from .neo4j import neo4j_group
 from .render import output_options, render_rows
-
-
-class KgbuildGroup(click.Group):
-    """Translate library errors once, here, into ``Error: …`` plus a hint."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except KgbuildError as exc:
-            msg = exc.message + (f"\n  hint: {exc.hint}" if exc.hint else "")
-            raise click.ClickException(msg) from None
 
 
 def _sample() -> str:
@@ -226,15 +216,7 @@ def eval_cmd(gold, input_path, show_errors, as_json):
         click.echo(format_scores(scores, show_errors=show_errors))
 
 
-def _mount_optional_groups() -> None:
-    try:
-        from .neo4j import neo4j_group
-    except ImportError:  # pragma: no cover - only while the launcher module is missing
-        return
-    cli.add_command(neo4j_group, "neo4j")
-
-
-_mount_optional_groups()
+cli.add_command(neo4j_group, "neo4j")
 
 
 def main() -> None:

@@ -7,25 +7,14 @@ from __future__ import annotations
 
 import click
 
-from ..errors import KgbuildError
+from .base import KgbuildGroup
 
 
 def _say(msg: str) -> None:
     click.echo(msg, err=True)
 
 
-class _Neo4jGroup(click.Group):
-    """Translate ``ServerError`` into ``Error: ...`` + hint even when used on its own."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except KgbuildError as exc:
-            msg = exc.message + (f"\n  hint: {exc.hint}" if exc.hint else "")
-            raise click.ClickException(msg) from None
-
-
-@click.group("neo4j", cls=_Neo4jGroup)
+@click.group("neo4j", cls=KgbuildGroup)
 def neo4j_group() -> None:
     """Run a local Neo4j 5 server (Bolt 7687, Browser http://localhost:7474/browser/).
 
