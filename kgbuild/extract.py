@@ -19,7 +19,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -44,6 +44,31 @@ _TYPE_AUTHORITY = {"pattern:acronym-def": -1, "lexicon": 0, "pattern:title-prefi
                    "pattern:title-case-name": 5}
 
 
+class SpanView(NamedTuple):
+    """The attributes of an entity span that grouping and evidence read, copied out once.
+
+    Why: every ``Span.text`` / ``Span.label_`` access goes back to the Doc (``Span.text`` builds
+    a Token per token), and the grouping below reads each several times; profiling showed
+    those accesses dominating ``spans_to_entities``. The functions here accept Spans or views
+    (same attribute names)."""
+
+    text: str
+    kb_id_: str
+    label_: str
+    id_: str
+    start_char: int
+    end_char: int
+
+
+def span_views(spans: Iterable[Span], text: str) -> list[SpanView]:
+    """``SpanView`` of each span; ``text`` is the doc's text (a span's text is its slice)."""
+    out = []
+    for s in spans:
+        a, b = s.start_char, s.end_char
+        out.append(SpanView(text[a:b], s.kb_id_, s.label_, s.id_, a, b))
+    return out
+
+
 class _Sentences:
     """Sentence texts of a doc, looked up by character offset (computed once per doc)."""
 
@@ -56,7 +81,7 @@ class _Sentences:
         self.spans = sents
         self.text = text
 
-    def of(self, span: Span) -> str:
+    def of(self, span: Span | SpanView) -> str:
         a, b = self.spans[bisect_right(self.starts, span.start_char) - 1]
         return self.text[a:b].strip()
 
@@ -64,6 +89,7 @@ class _Sentences:
 _key = lru_cache(maxsize=65536)(match_key)  # names repeat across mentions and papers
 
 
+@lru_cache(maxsize=1024)  # a handful of rule ids, asked twice per mention
 def _authority(rule: str) -> int:
     return _TYPE_AUTHORITY.get(rule, _TYPE_AUTHORITY.get(rule.split(":", 1)[0], 6))
 
@@ -92,11 +118,12 @@ def group_entity_spans(spans: Iterable[Span]) -> list[list[Span]]:
 
 def choose_type(spans: list[Span]) -> str:
     """The type given by the most authoritative rule; ties broken by majority, then first."""
-    best = min(_authority(s.id_) for s in spans)
-    labels = Counter(s.label_ for s in spans if _authority(s.id_) == best)
+    authority = [_authority(s.id_) for s in spans]
+    best = min(authority)
+    labels = Counter(s.label_ for s, a in zip(spans, authority) if a == best)
     top = max(labels.values())
-    for s in spans:
-        if _authority(s.id_) == best and labels[s.label_] == top:
+    for s, a in zip(spans, authority):
+        if a == best and labels[s.label_] == top:
             return s.label_
     return spans[0].label_  # pragma: no cover
 
@@ -141,16 +168,21 @@ def split_size_lists(spans: Iterable[Span]) -> list[Span]:
             out.append(s)
             continue
         for size in [m.group(2), *m.group(3).strip("/").split("/")]:
-            out.append(Span(s.doc, s.start, s.end, label=s.label_, kb_id=m.group(1) + size, span_id=s.id_))
+            if isinstance(s, SpanView):
+                out.append(s._replace(kb_id_=m.group(1) + size))
+            else:
+                out.append(Span(s.doc, s.start, s.end, label=s.label_, kb_id=m.group(1) + size, span_id=s.id_))
     return out
 
 
 def spans_to_entities(doc: Doc, spans: Iterable[Span], offset: int = 0) -> list[Entity]:
     """One ``Entity`` per group of spans; mentions keep evidence (sentence, offsets, rule)."""
     entities = []
-    sentences = _Sentences(doc, doc_text(doc))
-    defined = frozenset(s.text for s in doc.spans[ABBREVIATIONS_KEY]) if ABBREVIATIONS_KEY in doc.spans else frozenset()
-    for group in group_entity_spans(split_size_lists(spans)):
+    text = doc_text(doc)
+    sentences = _Sentences(doc, text)
+    defined = frozenset(text[s.start_char:s.end_char] for s in doc.spans[ABBREVIATIONS_KEY]) \
+        if ABBREVIATIONS_KEY in doc.spans else frozenset()
+    for group in group_entity_spans(split_size_lists(span_views(spans, text))):
         name = choose_name(group, defined)
         etype = choose_type(group)
         seen = {_key(name)}

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy
 import spacy
+from spacy.attrs import IS_PUNCT, ORTH as ORTH_ATTR, SENT_START
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
 from spacy.symbols import ORTH
 from spacy.tokens import Doc
 
@@ -47,20 +50,45 @@ def _tune_tokenizer(nlp: Language) -> None:
 _TEXT_KEYS = ("kgbuild_text", "kgbuild_claims_text")
 
 
-class TextKeepingTokenizer:
-    """The pipeline's tokenizer, also keeping the input text in ``doc.user_data``.
+# spaCy's chunk cache holds at most this many whitespace chunks (default 10,000, smaller than the
+# chunk vocabulary of a few hundred abstracts); a few hundred bytes each.
+TOKENIZER_CACHE_SIZE = 1_000_000
 
-    Why: ``Doc.text`` rebuilds the string from every token on each access, and each rule
+
+class TextKeepingTokenizer:
+    """The pipeline's tokenizer, also keeping the input text in ``doc.user_data`` and working
+    around spaCy issue #13950 so its chunk cache actually fills.
+
+    Why the text: ``Doc.text`` rebuilds the string from every token on each access, and each rule
     component needs the whole text for its regexes; profiling showed that rebuild costing about
     a fifth of the pipeline. The tokenizer has the text already (spaCy guarantees
-    ``doc.text == text``), so it stores it under the keys the components read. Everything else
-    (special cases, ``pipe``, serialisation) is delegated to the wrapped spaCy tokenizer.
+    ``doc.text == text``), so it stores it under the keys the components read.
+
+    Why the warming: inside one ``Tokenizer.__call__`` spaCy never resets its ``has_special`` flag,
+    so after the first special case of a text ("e.g.", "vs.", "n't") no later chunk of that text
+    is cached, and nearly every abstract has one: the cache stayed almost empty and the tokenizer
+    ran its affix regexes on every chunk of every abstract (about 10x slower than with a working
+    cache). Each whitespace chunk not seen before is tokenized alone once (which caches it unless
+    it is itself special); the cache is keyed by the exact chunk string, so the tokens are
+    unchanged (``tests/test_speed_invariants.py`` checks this against ``spacy.blank("en")``).
+    Everything else (special cases, ``pipe``, serialisation) is delegated to the wrapped tokenizer.
     """
 
-    def __init__(self, tokenizer):
+    def __init__(self, tokenizer, *, cache_size: int = TOKENIZER_CACHE_SIZE):
         self.tokenizer = tokenizer
+        tokenizer.max_cache_size = max(tokenizer.max_cache_size, cache_size)
+        self._seen: set[str] = set()
+        self._seen_limit = cache_size
 
     def __call__(self, text: str) -> Doc:
+        new = set(text.split()).difference(self._seen)  # (difference_update would walk all of _seen)
+        if new:
+            if len(self._seen) + len(new) > self._seen_limit:  # the cache is full: stop warming it
+                self._seen.clear()
+            self._seen.update(new)
+            tokenize = self.tokenizer
+            for chunk in new:
+                tokenize(chunk)
         doc = self.tokenizer(text)
         for key in _TEXT_KEYS:
             doc.user_data[key] = text
@@ -68,6 +96,54 @@ class TextKeepingTokenizer:
 
     def __getattr__(self, name: str):
         return getattr(self.tokenizer, name)
+
+
+class FastSentencizer:
+    """spaCy's rule ``Sentencizer`` with the same decisions, without a Token object per token.
+
+    Why: the stock component iterates ``Doc`` (a Python Token per token) and sets every token's
+    ``is_sent_start`` through a Python loop; profiling showed it among the largest costs after
+    the tokenizer. This reads ORTH and IS_PUNCT with ``Doc.to_array`` and writes SENT_START
+    with ``Doc.from_array``. The rule is spaCy's: a sentence starts at the first token after a
+    sentence-final character (``Sentencizer.default_punct_chars``) that is neither punctuation
+    nor sentence-final itself; every token gets 1 (start) or -1 (inside). A doc that already
+    has sentence boundaries is handed to the stock sentencizer, which keeps them.
+    ``tests/test_speed_invariants.py`` checks the boundaries equal the stock ones on seed papers.
+    """
+
+    def __init__(self, nlp: Language, name: str = "sentencizer"):
+        self.name = name
+        self.stock = Sentencizer(name=name)
+        strings = nlp.vocab.strings
+        self.punct_orths = frozenset(strings.add(c) for c in self.stock.punct_chars)
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if n == 0 or doc.has_annotation("SENT_START"):
+            return self.stock(doc)
+        arr = doc.to_array([ORTH_ATTR, IS_PUNCT])
+        orths, is_punct = arr[:, 0].tolist(), arr[:, 1].tolist()
+        final = self.punct_orths
+        values = [-1] * n
+        values[0] = 1
+        seen_period = False
+        for i, orth in enumerate(orths):
+            if orth in final:
+                seen_period = True
+            elif seen_period and not is_punct[i]:
+                values[i] = 1  # first word after a sentence-final character
+                seen_period = False
+        doc.from_array([SENT_START], numpy.array(values, dtype="int64").astype("uint64").reshape(n, 1))
+        return doc
+
+    def pipe(self, docs, batch_size: int = 128):
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory("kgbuild_sentencizer", assigns=["token.is_sent_start", "doc.sents"])
+def make_fast_sentencizer(nlp: Language, name: str) -> FastSentencizer:
+    return FastSentencizer(nlp, name)
 
 
 @Language.component("kgbuild_title_break")
@@ -91,7 +167,7 @@ def build_nlp(*, lexicon_dir: str | Path | None = None, pattern_dir: str | Path 
     nlp = spacy.blank("en")
     _tune_tokenizer(nlp)
     nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kgbuild_sentencizer", name="sentencizer")
     nlp.add_pipe("kgbuild_title_break")
     nlp.add_pipe("kgbuild_abbreviations")
     nlp.add_pipe("kgbuild_lexicon", config={"lexicon_dir": str(lexicon_dir) if lexicon_dir else None})

@@ -16,8 +16,10 @@ asides such as "(e.g., ...)", "(Table 1)", "(75.5%)", "(ours)" are rejected.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Iterable
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -47,6 +49,46 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         doc.user_data["kgbuild_text"] = text
     return text
+
+
+_BOUNDARIES_KEY = "kgbuild_token_boundaries"
+
+
+def token_boundaries(doc: Doc) -> tuple[list[int], list[int]]:
+    """Sorted token start chars and token end chars of ``doc`` (``ends[i]`` ends token ``i``).
+
+    Why: the rule components map many regex matches back to tokens; ``Doc.char_span`` builds a
+    Span per call (and Token objects to check alignment), while two bisections over these lists
+    give the same strict alignment (``char_span_bounds``). Computed once per doc from
+    ``Doc.to_array`` and cached in ``doc.user_data`` (with the token count, so a retokenized doc
+    gets fresh lists).
+    """
+    cached = doc.user_data.get(_BOUNDARIES_KEY)
+    n = len(doc)
+    if cached is not None and cached[0] == n:
+        return cached[1], cached[2]
+    if n:
+        arr = doc.to_array([IDX, LENGTH])
+        starts = arr[:, 0].tolist()
+        ends = (arr[:, 0] + arr[:, 1]).tolist()
+    else:
+        starts, ends = [], []
+    doc.user_data[_BOUNDARIES_KEY] = (n, starts, ends)
+    return starts, ends
+
+
+def char_span_bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Token range ``(i, j)`` of chars [start, end) when both fall on token boundaries, else None
+    (``doc.char_span(start, end, alignment_mode="strict")`` without building the Span; an empty
+    range is None)."""
+    starts, ends = token_boundaries(doc)
+    i = bisect_left(starts, start)
+    if i == len(starts) or starts[i] != start:
+        return None
+    j = bisect_left(ends, end)
+    if j == len(ends) or ends[j] != end or j < i:
+        return None
+    return i, j + 1
 
 
 def is_short_form_candidate(text: str) -> bool:
@@ -100,6 +142,9 @@ def find_best_long_form(short: str, long: str) -> int | None:
     return start
 
 
+_WINDOW_STOP = frozenset({".", ";", ":", "(", ")", "!", "?", "[", "]"})
+
+
 def _long_form_span(doc: Doc, short_span: Span) -> Span | None:
     """The long form for ``short_span`` (the tokens inside the parentheses), or None."""
     short = short_span.text
@@ -108,17 +153,20 @@ def _long_form_span(doc: Doc, short_span: Span) -> Span | None:
     n_chars = sum(c.isalnum() for c in short)
     max_words = min(n_chars + 5, n_chars * 2)
     # candidate window: up to max_words words (hyphenated words count once) before "("
+    # (token texts and trailing spaces read from char offsets: no Token objects)
+    doc_chars = doc_text(doc)
+    starts, ends = token_boundaries(doc)
     words = 0
     i = open_i - 1
     first = open_i
     while i >= sent_start and words < max_words:
-        tok = doc[i]
-        if tok.text in {".", ";", ":", "(", ")", "!", "?"} or tok.text in {"[", "]"}:
+        tok_text = doc_chars[starts[i]:ends[i]]
+        if tok_text in _WINDOW_STOP:
             break
-        if tok.text == "," and words > 0:
+        if tok_text == "," and words > 0:
             break
         first = i
-        if tok.whitespace_ or i == open_i - 1:
+        if ends[i] != starts[i + 1] or i == open_i - 1:  # token followed by a space
             words += 1
         i -= 1
     if first >= open_i:

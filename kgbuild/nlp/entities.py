@@ -44,6 +44,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -53,7 +54,7 @@ from spacy.tokens import Doc, Span
 
 from ..errors import ExtractError
 from ..normalize import match_key
-from .abbreviations import doc_text
+from .abbreviations import char_span_bounds, doc_text, token_boundaries
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 PATTERN_DIR = Path(__file__).parent / "patterns"
@@ -76,6 +77,7 @@ RULE_PRIORITY = {
 }
 
 
+@lru_cache(maxsize=1024)  # a handful of rule ids, asked once per candidate span
 def rule_priority(rule_id: str) -> int:
     return RULE_PRIORITY.get(rule_id, RULE_PRIORITY.get(rule_id.split(":")[0], 9))
 
@@ -233,10 +235,13 @@ class LexiconMatcher:
     def match(self, doc: Doc) -> list[Span]:
         spans = []
         strings = doc.vocab.strings
+        text = doc_text(doc)
+        starts, ends = token_boundaries(doc)
         for matcher in (self.exact, self.lower):
             for match_id, start, end in matcher(doc):
-                if start > 0 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
-                        and doc[start].text[:1].islower():
+                # previous token is a "-" glued to this one (char offsets: no Token objects)
+                if start > 0 and ends[start - 1] == starts[start] and text[starts[start - 1]:ends[start - 1]] == "-" \
+                        and text[starts[start]].islower():
                     continue  # tail of a hyphenated compound: "out-of-domain generalization"
                 e = self.entries[strings[match_id]]
                 spans.append(Span(doc, start, end, label=e.type, kb_id=e.name, span_id=f"lexicon:{e.source}"))
@@ -551,6 +556,10 @@ def has_metric_context(text: str, span: Span, rules: "PatternRules") -> bool:
     return prev in rules.metric_before or nxt in rules.metric_after
 
 
+_UNSEEN = object()
+_MEMO_LIMIT = 200_000  # per-word memo tables are cleared when they reach this size
+
+
 class EntityPatterns:
     """Rule-based entity spans + final overlap resolution into ``doc.spans["entities"]``.
 
@@ -568,9 +577,13 @@ class EntityPatterns:
         self.abbreviations_long_key = abbreviations_long_key
         self.rules = PatternRules()
         self._versioned_rx: re.Pattern | None = None
+        self._shape_cache: dict[str, tuple[str, str] | None] = {}
+        self._coined_cache: dict[str, bool] = {}
 
     def add_rules(self, rules: PatternRules) -> None:
         self.rules = rules
+        self._shape_cache = {}
+        self._coined_cache = {}
         if rules.versioned_suffix:
             self._versioned_rx = re.compile(
                 rf"(?:[-_]{rules.versioned_suffix}(?![A-Za-z0-9])|\s{rules.versioned_space_ok}(?![\w\-]))+")
@@ -578,11 +591,14 @@ class EntityPatterns:
     # ---------------------------------------------------------------- helpers
     @staticmethod
     def _span(doc: Doc, start: int, end: int, label: str, kb: str, rule: str) -> Span | None:
-        """A span for chars [start, end) when they fall on token boundaries (else None)."""
-        s = doc.char_span(start, end, alignment_mode="strict")
-        if s is None or len(s) == 0:
+        """A span for chars [start, end) when they fall on token boundaries (else None).
+
+        Same result as ``doc.char_span(start, end, alignment_mode="strict")``, looked up in the
+        doc's token-boundary lists instead (no throw-away Span per candidate)."""
+        bounds = char_span_bounds(doc, start, end)
+        if bounds is None:
             return None
-        return Span(doc, s.start, s.end, label=label, kb_id=kb, span_id=rule)
+        return Span(doc, bounds[0], bounds[1], label=label, kb_id=kb, span_id=rule)
 
     # ---------------------------------------------------------------- rules
     def acronym_spans(self, doc: Doc, lexicon: list[Span]) -> tuple[list[Span], set[str], set[str]]:
@@ -726,11 +742,29 @@ class EntityPatterns:
         """Names by shape: "X-Adapter", "XFormer", "XBERT", "Name-7B" (regexes from the data)."""
         out = []
         text = self._text
-        rules = self.rules
+        shape_of = self._shape_of
+        cache = self._shape_cache
         for m in _CAPWORD.finditer(text):
             word = m.group(0).rstrip(".")
-            if word in rules.generic:
+            found = cache.get(word, _UNSEEN)
+            if found is _UNSEEN:
+                found = shape_of(word)
+            if found is None:
                 continue
+            label, rule = found
+            span = self._span(doc, m.start(), m.start() + len(word), label, word, rule)
+            if span is not None:
+                out.append(span)
+        return out
+
+    def _shape_of(self, word: str) -> tuple[str, str] | None:
+        """(label, rule) of the first shape regex ``word`` matches, None when no rule names it.
+
+        Depends on the word alone, so it is memoised per component (words repeat within and
+        across abstracts; the shape regexes were a hot spot)."""
+        rules = self.rules
+        found = None
+        if word not in rules.generic:
             for rule, label, rx in rules.shape_regexes:
                 if not rx.fullmatch(word):
                     continue
@@ -741,11 +775,12 @@ class EntityPatterns:
                     break
                 if word.endswith("s") and re.search(r"(?:LM|LLM|Net|Former|Adapter)s$", word):
                     break  # plural: a class of things ("SpeechLMs"), not one name
-                span = self._span(doc, m.start(), m.start() + len(word), label, word, rule)
-                if span is not None:
-                    out.append(span)
+                found = (label, rule)
                 break
-        return out
+        if len(self._shape_cache) >= _MEMO_LIMIT:
+            self._shape_cache.clear()
+        self._shape_cache[word] = found
+        return found
 
     def title_case_spans(self, doc: Doc) -> list[Span]:
         """Capitalised multi-word names ending in a method head: "Memory Decoder", "Task-Adaptive
@@ -835,11 +870,19 @@ class EntityPatterns:
         text = self._text
         longs = doc.spans[self.abbreviations_long_key] if self.abbreviations_long_key in doc.spans else []
         inside = [(s.start_char, s.end_char) for s in longs]
+        coined_cache = self._coined_cache  # is_coined_name depends on the name alone: memoised
         for m in COINED_RX.finditer(text):
             if inside and any(a <= m.start(1) < b for a, b in inside):
                 continue  # "REcurrent ADaption (READ)": the long form is not a name of its own
             name = m.group(1).rstrip(".")
-            if name in known or not is_coined_name(name, rules.generic):
+            if name in known:
+                continue
+            coined = coined_cache.get(name)
+            if coined is None:
+                if len(coined_cache) >= _MEMO_LIMIT:
+                    coined_cache.clear()
+                coined = coined_cache[name] = is_coined_name(name, rules.generic)
+            if not coined:
                 continue
             start = m.start(1)
             if any(k.startswith(name + " ") and text.startswith(k, start) for k in known if " " in k):
@@ -934,30 +977,34 @@ class EntityPatterns:
     # ---------------------------------------------------------------- spaCy API
     def match(self, doc: Doc) -> list[Span]:
         # per-call scratch: the helpers below read the doc's text from here (one copy per doc)
-        self._text = doc_text(doc)
+        self._text = text = doc_text(doc)
+
+        def st(span: Span) -> str:  # Span.text, from the cached text (no Token objects)
+            return text[span.start_char:span.end_char]
+
         lexicon = list(doc.spans[self.candidates_key]) if self.candidates_key in doc.spans else []
         acr, overridden, weak = self.acronym_spans(doc, lexicon)
         if overridden:
-            lexicon = [s for s in lexicon if s.text not in overridden]
+            lexicon = [s for s in lexicon if st(s) not in overridden]
         found: list[Span] = list(acr)
         title, title_weak = self.title_prefix_span(doc)
         if title is not None:
             found.append(title)
             if title_weak:
-                weak.add(title.text)
+                weak.add(st(title))
         found.extend(self.versioned_spans(doc, lexicon))
         shapes = self.shape_spans(doc) + self.title_case_spans(doc)
         found.extend(self.technique_spans(doc, lexicon))
         found.extend(shapes)
         for sp in shapes:
             if sp.label_ == "Method":
-                weak.add(sp.text)
-        lexicon_texts = {s.text for s in lexicon}
+                weak.add(st(sp))
+        lexicon_texts = {st(s) for s in lexicon}
         coined: dict[str, tuple[str, str]] = {}
         for s in found:
             if s.id_ in ("pattern:acronym-def", "pattern:title-prefix", "pattern:suffix-shape",
-                         "pattern:title-case-name") and s.text == s.kb_id_:
-                coined.setdefault(s.text, (s.label_, s.kb_id_))
+                         "pattern:title-case-name") and st(s) == s.kb_id_:
+                coined.setdefault(st(s), (s.label_, s.kb_id_))
         known = dict(coined)
         for t in overridden:
             known.setdefault(t, ("", ""))
@@ -965,10 +1012,10 @@ class EntityPatterns:
             known.setdefault(t, ("", ""))
         ctx = self.context_spans(doc, known)
         for s in ctx:
-            if s.text not in coined:
-                coined[s.text] = (s.label_, s.kb_id_)
+            if st(s) not in coined:
+                coined[st(s)] = (s.label_, s.kb_id_)
                 if s.id_ == "context:proposal":
-                    weak.add(s.text)
+                    weak.add(st(s))
         # a proposed/defined name whose type was a default: let cue words decide
         retyped = {}
         for name in weak:
