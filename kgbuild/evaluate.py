@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from kgbuild.errors import ReadError
+from kgbuild.jsonl import read_jsonl_objects
 from kgbuild.normalize import match_key
 
 ENTITY_TYPES = ("Method", "Model", "Dataset", "Task", "Metric")
@@ -118,22 +119,7 @@ class Scores:
 # --------------------------------------------------------------------------- loading
 def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """Read one JSON object per non-blank line; a bad line is an error (gold must be exact)."""
-    p = Path(path)
-    if not p.is_file():
-        raise ReadError(f"No such file: {p}")
-    out: list[dict[str, Any]] = []
-    with p.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ReadError(f"{p}:{lineno}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(rec, dict):
-                raise ReadError(f"{p}:{lineno}: expected a JSON object per line")
-            out.append(rec)
-    return out
+    return read_jsonl_objects(path, error=ReadError, what="gold file")
 
 
 # --------------------------------------------------------------------------- gold lookups

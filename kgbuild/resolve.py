@@ -104,6 +104,7 @@ from typing import Any, Iterable
 import networkx as nx
 
 from .errors import ResolveError
+from .jsonl import read_jsonl_objects
 from .normalize import match_key, search_key
 from .records import (
     ENTITY_TYPES, CanonicalEntity, Comparison, Entity, EntityLink, Extraction, MergeReason,
@@ -517,24 +518,13 @@ class ResolutionData:
 
 
 def _read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ResolveError(f"{path}: cannot read resolution data ({exc.strerror or exc})") from exc
-    for i, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ResolveError(f"{path}:{i}: invalid JSON ({exc.msg})") from exc
+    rows = read_jsonl_objects(path, error=ResolveError, what="resolution data")
+    for i, row in enumerate(rows, 1):  # i counts records (blank lines skipped)
         missing = [k for k in required if k not in row]
-        if not isinstance(row, dict) or missing:
-            raise ResolveError(f"{path}:{i}: missing {', '.join(missing) or 'object'}")
+        if missing:
+            raise ResolveError(f"{path}: record {i}: missing {', '.join(missing)}")
         if "type" in row and row["type"] not in ENTITY_TYPES:
-            raise ResolveError(f"{path}:{i}: unknown type {row['type']!r}")
-        rows.append(row)
+            raise ResolveError(f"{path}: record {i}: unknown type {row['type']!r}")
     return rows
 
 

@@ -50,7 +50,6 @@ Decisions the schema leaves open (following ``eval/ANNOTATION.md``):
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +61,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kgbuild.errors import ExtractError
+from kgbuild.jsonl import read_jsonl_objects
 from kgbuild.normalize import match_key
 from kgbuild.records import Comparison, Entity, Evidence, Proposal, Result
 
@@ -76,18 +76,7 @@ RELATION_LABELS = ("outperforms", "comparable", "underperforms")
 
 # --------------------------------------------------------------------------- pattern loading
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
-        raise ExtractError(f"Missing pattern file: {path}")
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ExtractError(f"{path}:{lineno}: bad JSON ({exc.msg})") from exc
-    return out
+    return read_jsonl_objects(path, error=ExtractError, what="pattern file")
 
 
 @dataclass(frozen=True)

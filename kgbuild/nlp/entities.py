@@ -41,7 +41,6 @@ data (``patterns/entities*.jsonl``); the decisions live in plain functions below
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -53,6 +52,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..errors import ExtractError
+from ..jsonl import read_jsonl_objects
 from ..normalize import match_key
 from .abbreviations import char_span_bounds, doc_text, token_boundaries
 
@@ -85,19 +85,7 @@ def rule_priority(rule_id: str) -> int:
 # --------------------------------------------------------------------------- data loading
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """Read one JSONL data file; a malformed line is an ``ExtractError`` naming file and line."""
-    rows = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ExtractError(f"Cannot read pattern data {path}: {exc}") from exc
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise ExtractError(f"{path}:{n}: not valid JSON ({exc.msg})") from exc
-    return rows
+    return read_jsonl_objects(path, error=ExtractError, what="pattern data")
 
 
 @dataclass(frozen=True)
