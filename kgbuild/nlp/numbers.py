@@ -18,7 +18,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kgbuild.errors import ExtractError
-from kgbuild.nlp.claims import NUMBERS_FILE, NUMBERS_KEY, PATTERN_DIR, _pattern_file, _read_jsonl, _text
+from kgbuild.nlp.claims import NUMBERS_FILE, NUMBERS_KEY, PATTERN_DIR, _pattern_file, _read_jsonl
+from kgbuild.nlp.text import _text
 
 @dataclass(frozen=True)
 class NumberPattern:
