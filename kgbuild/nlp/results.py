@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 
 from kgbuild.normalize import match_key
 from kgbuild.nlp.claims import (_CLASS_APPOSITIVE, _CLAUSE_BREAK, _CLAUSE_OPENER, _COORD_GAP, _GENERIC_HEAD,
-                                SYSTEM_TYPES, _chain_head, _in_parenthetical, _tool_of)
+                                NUMBERS_KEY, SYSTEM_TYPES, _chain_head, _in_parenthetical, _tool_of)
 from kgbuild.nlp.text import (_NON_SUBJECT_BEFORE, _doc_mentions, _Mention, _proposed_keys, _sentences,
                               _text)
 from kgbuild.nlp.numbers import number_offsets, parse_value
