@@ -104,7 +104,8 @@ def _negated(cue: _Cue, doc: Doc, negs: list[_Cue]) -> bool:
 def object_candidates(rules: SlotRules, text: str, sent: tuple[int, int], systems: list[_Mention]) -> list[Unit]:
     """Everything in the sentence that can fill an object slot: named systems, then baseline
     paraphrases and lower-case family classes that no mention covers."""
-    units = [Unit(m.start, m.end, m.name, m.type, "object:named") for m in systems if _in(m.start, m.end, sent)]
+    units = [_canonical(rules, Unit(m.start, m.end, m.name, m.type, "object:named"))
+             for m in systems if _in(m.start, m.end, sent)]
     taken = bytearray(sent[1] + 1)
     for u in units:
         taken[u.start:u.end] = b"\x01" * (u.end - u.start)
@@ -116,6 +117,25 @@ def object_candidates(rules: SlotRules, text: str, sent: tuple[int, int], system
             units.append(u)
     units.sort(key=lambda u: u.start)
     return units
+
+
+def _canonical(rules: SlotRules, u: Unit) -> Unit:
+    """A mention whose whole name is a baseline paraphrase ("full-parameter fine-tuning", "model
+    tuning") stands for the baseline's standard name (``full fine-tuning``)."""
+    for r in rules.baselines:
+        if r.regex.fullmatch(u.name):
+            return u._replace(name=r.name, decision=r.id)
+    return u
+
+
+# "the Transformer-based LLM": a name modifying another noun is not the object
+_MODIFIER_AFTER = re.compile(r"-(?:based|style|like|inspired|driven|guided|initiali[sz]ed)\b", re.I)
+# "fine-tuning only the cross-attention parameters": a part of a model, not a system
+_PART_AFTER = re.compile(r"\s+(?:parameters|weights|layers?|modules?|blocks?|heads?|matrices|features|"
+                         r"embeddings|representations|tokens?)\b", re.I)
+# "with our PANDA approach, prompt-tuning can achieve ...": the fronted proposal is the subject
+_FRONTED_TOOL = re.compile(r"(?:^|[;:,]|\d\)|\b(?:and|but))\s*(?:\w+\s+)?(?:with|using|via|by|through)\s+(?:the\s+|our\s+)?(?:proposed\s+)?$", re.I)
+_FRONTED_TOOL_END = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:approach|method|framework|technique|strategy)?\s*,", re.I)
 
 
 def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit], later_cues: list[_Cue],
@@ -133,6 +153,9 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
         return []
     if first.decision == "object:named":
         ex = rules.class_examples.regex.match(text, first.end)
+        if _MODIFIER_AFTER.match(text, first.end) and ex is None \
+                and not rules.class_family.regex.match(text, first.end):
+            return []
         fam = rules.class_family.regex.match(text, first.end)
         if ex is not None and len(nxt) > 1 and nxt[1].start == ex.end():
             # "superior to popular PEFT methods like LoRA": the examples of the class are the objects
@@ -187,8 +210,11 @@ def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_M
         if rid:
             return Subject(own, rid)
     taken = {(m.start, m.end) for m in clause_objects}
+    for m in before:
+        if m.name in proposed and _FRONTED_TOOL.search(text[start:m.start]) and _FRONTED_TOOL_END.match(text, m.end):
+            return Subject(m.name, "subject:fronted-proposal")
     for i, m in enumerate(before):
-        if (m.start, m.end) in taken:
+        if (m.start, m.end) in taken or _PART_AFTER.match(text, m.end):
             continue
         lead = text[start:m.start]
         if ((_NON_SUBJECT_BEFORE.search(lead[-40:] if len(lead) > 40 else lead)
