@@ -18,7 +18,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kgbuild.errors import ExtractError
-from kgbuild.nlp.claims import NUMBERS_FILE, NUMBERS_KEY, PATTERN_DIR, _pattern_file, _read_jsonl
+from kgbuild.nlp.rules import NUMBERS_FILE, NUMBERS_KEY, PATTERN_DIR
+from kgbuild.nlp.rules import pattern_file as _pattern_file
+from kgbuild.nlp.rules import read_jsonl as _read_jsonl
 from kgbuild.nlp.text import _text
 
 @dataclass(frozen=True)

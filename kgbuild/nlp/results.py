@@ -40,8 +40,8 @@ from spacy.tokens import Doc, Span
 
 from kgbuild.errors import ExtractError
 from kgbuild.normalize import match_key
-from kgbuild.nlp.claims import (_CLASS_APPOSITIVE, _CLAUSE_OPENER, _GENERIC_HEAD, NUMBERS_KEY, PATTERN_DIR,
-                                SYSTEM_TYPES, _chain_head, _in_parenthetical, _tool_of)
+from kgbuild.nlp.rules import NUMBERS_KEY, PATTERN_DIR, SYSTEM_TYPES
+from kgbuild.nlp.slots import _CLASS_APPOSITIVE, _CLAUSE_OPENER, _GENERIC_HEAD, _chain_head, _in_parenthetical, _tool_of
 from kgbuild.nlp.numbers import number_offsets, parse_value
 from kgbuild.nlp.text import _NON_SUBJECT_BEFORE, _doc_mentions, _Mention, _proposed_keys, _sentences, _text
 from kgbuild.records import Entity, Evidence, Result
@@ -721,10 +721,13 @@ def _result(n: _Num, slot: _Slot | None, group: list[_Num], k: int, sent: tuple[
         ds, ds_rule = _dataset_for(anchor, ctx_end, sent, text, datasets, unit_numbers, systems)
         if slot is not None and slot.dataset_rule == "dataset:pair-lead" and ds is not None:
             ds_rule = "dataset:pair-lead"
-    chain = [n.rule, keep_rule, how, ds_rule] + ([metric_rule] if metric_rule and metric_rule != keep_rule else [])
+    chain = [n.rule, keep_rule, *how.split(" + "), ds_rule]
+    if metric_rule and metric_rule != keep_rule:
+        chain.append(metric_rule)
+    decisions = tuple(x for x in chain if x)
     unit = n.unit if n.unit in ("%", "x") else None
     return Result(subject, ds.name if ds else None, metric, value, unit,
-                  Evidence(text[sent[0]:sent[1]], s, e, " + ".join(x for x in chain if x)))
+                  Evidence(text[sent[0]:sent[1]], s, e, " + ".join(decisions), decisions))
 
 
 def _add(out: list[Result], seen: dict[tuple[str, float], int], result: Result) -> None:
