@@ -55,6 +55,7 @@ from ..errors import ExtractError
 from ..jsonl import read_jsonl_objects
 from ..normalize import match_key
 from .abbreviations import char_span_bounds, doc_text, token_boundaries
+from .rules import load_rules
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 PATTERN_DIR = Path(__file__).parent / "patterns"
@@ -294,8 +295,8 @@ class PatternRules:
                     r.generic = r.generic | frozenset(row["words"])
                 elif kind == "generic_long_words":
                     r.generic_long_words = r.generic_long_words | frozenset(w.lower() for w in row["words"])
-                elif kind == "regex":
-                    r.shape_regexes.append((row["id"], row["label"], re.compile(row["regex"])))
+                elif kind == "regex":  # the span's rule is the family: "pattern:suffix-shape/model-suffix"
+                    r.shape_regexes.append((row["id"].split("/")[0], row["label"], re.compile(row["regex"])))
                 elif kind == "versioned":
                     r.versioned_suffix = row["suffix"]
                     r.versioned_space_ok = row["space_ok"]
@@ -346,8 +347,13 @@ def load_pattern_rules(pattern_dir: Path | str | None = None) -> PatternRules:
     if not files:
         raise ExtractError(f"No entity pattern files (entities*.jsonl) in {d}")
     rows: list[dict[str, Any]] = []
+    first: dict[str, str] = {}
     for p in files:
-        rows.extend(read_jsonl(p))
+        for rule in load_rules(p):  # every line has its own unique id (file and line on error)
+            if rule.id in first:
+                raise ExtractError(f"{rule.where()}: duplicate rule id {rule.id!r} (first in {first[rule.id]})")
+            first[rule.id] = rule.where()
+            rows.append(rule.fields)
     return PatternRules.from_rows(rows)
 
 

@@ -30,7 +30,6 @@ One pass per sentence over its numbers: first the structures that tie several nu
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +39,7 @@ from spacy.tokens import Doc, Span
 
 from kgbuild.errors import ExtractError
 from kgbuild.normalize import match_key
-from kgbuild.nlp.rules import NUMBERS_KEY, PATTERN_DIR, SYSTEM_TYPES
+from kgbuild.nlp.rules import NUMBERS_KEY, PATTERN_DIR, SYSTEM_TYPES, load_rules
 from kgbuild.nlp.slots import _CLASS_APPOSITIVE, _CLAUSE_OPENER, _GENERIC_HEAD, _chain_head, _in_parenthetical, _tool_of
 from kgbuild.nlp.numbers import number_offsets, parse_value
 from kgbuild.nlp.text import _NON_SUBJECT_BEFORE, _doc_mentions, _Mention, _proposed_keys, _sentences, _text
@@ -65,35 +64,10 @@ def load_result_rules(path: str | Path | None = None) -> dict[str, ResultRule]:
     """The rules of ``results.jsonl`` by id (file order kept). A line that is not a JSON object,
     has no ``id`` or ``regex``, repeats an id or has a regex that does not compile raises
     ``ExtractError`` naming the file and the line."""
-    p = Path(path) if path else PATTERN_DIR / RESULTS_FILE
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ExtractError(f"{p}: cannot read rule file ({exc.strerror or exc})") from exc
     rules: dict[str, ResultRule] = {}
-    where: dict[str, int] = {}
-    for n, raw in enumerate(lines, 1):
-        if not raw.strip():
-            continue
-        try:
-            rec = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ExtractError(f"{p}:{n}: invalid JSON ({exc.msg})") from exc
-        if not isinstance(rec, dict):
-            raise ExtractError(f"{p}:{n}: expected a JSON object per line")
-        rid = rec.get("id")
-        if not isinstance(rid, str) or not rid.strip():
-            raise ExtractError(f"{p}:{n}: rule without an 'id'")
-        if rid in where:
-            raise ExtractError(f"{p}:{n}: duplicate id {rid!r} (first on line {where[rid]})")
-        if not isinstance(rec.get("regex"), str):
-            raise ExtractError(f"{p}:{n}: rule {rid!r} has no 'regex'")
-        try:
-            rx = re.compile(rec["regex"], re.I if "i" in rec.get("flags", "i") else 0)
-        except re.error as exc:
-            raise ExtractError(f"{p}:{n}: rule {rid!r}: bad regex ({exc})") from exc
-        where[rid] = n
-        rules[rid] = ResultRule(rid, rx, rec.get("metric"), rec.get("side"))
+    for line in load_rules(Path(path) if path else PATTERN_DIR / RESULTS_FILE, required=("regex",)):
+        flags = re.I if "i" in line.fields.get("flags", "i") else 0
+        rules[line.id] = ResultRule(line.id, line.regex(flags=flags), line.fields.get("metric"), line.fields.get("side"))
     return rules
 
 
