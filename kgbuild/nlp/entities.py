@@ -74,6 +74,7 @@ RULE_PRIORITY = {
     "pattern:technique-phrase": 5.7,
     "context:proposal": 6,
     "context:cue-word": 7,
+    "context:dataset-list": 7.5,
     "context:coined-mention": 8,
 }
 
@@ -284,6 +285,11 @@ class PatternRules:
     abstract_only: frozenset[str] = frozenset()
     metric_before: frozenset[str] = frozenset()
     metric_after: frozenset[str] = frozenset()
+    dataset_item: re.Pattern | None = None  # one member of a dataset list
+    dataset_gap: re.Pattern | None = None  # between members
+    dataset_lead: re.Pattern | None = None  # what introduces a list of datasets
+    dataset_stop: frozenset[str] = frozenset()
+    dataset_min_items: int = 2
 
     @classmethod
     def from_rows(cls, rows: Iterable[dict[str, Any]]) -> "PatternRules":
@@ -320,6 +326,12 @@ class PatternRules:
                     r.technique_hyphen_heads = frozenset(row.get("need_hyphen", ()))
                     r.technique_stop = frozenset(row.get("stop_modifiers", ()))
                     r.technique_task_heads = frozenset(row.get("task_heads", ()))
+                elif kind == "dataset_list":
+                    r.dataset_item = re.compile(row["item"])
+                    r.dataset_gap = re.compile(row["gap"])
+                    r.dataset_lead = re.compile(row["lead"], re.I)
+                    r.dataset_stop = frozenset(row.get("stop", ()))
+                    r.dataset_min_items = int(row.get("min_items", 2))
                 elif kind == "abstract_only":
                     r.abstract_only = r.abstract_only | frozenset(row["names"])
                 elif kind == "metric_context":
@@ -968,6 +980,65 @@ class EntityPatterns:
                 i = hay.find(needle, end)
         return out
 
+    def dataset_list_spans(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """Unrecognised names in a list with a known dataset ("on both CAMELYON16 and BRACS
+        datasets", BRACS typed by its cue word), or in a list introduced as datasets ("evaluated on
+        Cora, Citeseer, and PubMed", "datasets: Earnings-22, Tedlium and Rev16"), are Datasets.
+
+        A list with a recognised Method/Model member is not a dataset list ("on LLaMA-7B and
+        Mistral-7B"); only name-shaped members (capital or digit first) are taken."""
+        rules = self.rules
+        item, gap, lead = rules.dataset_item, rules.dataset_gap, rules.dataset_lead
+        if item is None or gap is None or lead is None:
+            return []
+        text = self._text
+        body = text.find("\n") + 1
+        by_start = {s.start_char: s for s in spans}
+        datasets = [s for s in spans if s.label_ == "Dataset" and s.start_char >= body]
+        starts: list[int] = [s.start_char for s in datasets]
+        for m in re.finditer(r"\b(?:on|across|over|datasets?|benchmarks?|corpora|sets?)\b\s*[:(]?\s*(?:both\s+|the\s+)?",
+                             text[body:]):
+            pos = body + m.end()
+            if lead.search(text, max(body, pos - 80), pos):
+                starts.append(pos)
+        out: list[Span] = []
+        seen: set[int] = set()
+        for first in sorted(set(starts)):
+            if first in seen:
+                continue
+            # walk back to the list's first member, then collect members forward
+            members: list[tuple[int, int]] = []
+            pos, last = first, False
+            while True:
+                known = by_start.get(pos)
+                m = item.match(text, pos)
+                end = known.end_char if known is not None else (m.end() if m else -1)
+                if end <= pos:
+                    break
+                members.append((pos, end))
+                if last:
+                    break  # "A, B and C": the member after "and" / "or" ends the list
+                g = gap.match(text, end)
+                if g is None:
+                    break
+                last = bool(re.search(r"\b(?:and|or)\b", g.group()))
+                pos = g.end()
+            if len(members) < rules.dataset_min_items and not any(by_start.get(a) is not None for a, _ in members):
+                continue
+            labels = [by_start[a].label_ if a in by_start else None for a, _ in members]
+            if any(lb in ("Method", "Model") for lb in labels) or not (
+                    "Dataset" in labels or len(members) >= rules.dataset_min_items):
+                continue
+            for (a, b), lb in zip(members, labels):
+                seen.add(a)
+                name = text[a:b]
+                if lb is not None or name in rules.dataset_stop or name in rules.generic:
+                    continue
+                span = self._span(doc, a, b, "Dataset", name, "context:dataset-list")
+                if span is not None:
+                    out.append(span)
+        return out
+
     # ---------------------------------------------------------------- spaCy API
     def match(self, doc: Doc) -> list[Span]:
         # per-call scratch: the helpers below read the doc's text from here (one copy per doc)
@@ -1027,6 +1098,9 @@ class EntityPatterns:
                    Span(doc, s.start, s.end, label=retyped[s.kb_id_], kb_id=s.kb_id_, span_id=s.id_)
                    for s in ctx]
         found.extend(ctx)
+        for s in self.dataset_list_spans(doc, resolve_overlaps(found + lexicon)):
+            found.append(s)
+            coined.setdefault(st(s), (s.label_, s.kb_id_))
         found.extend(self.mention_spans(doc, {k: v for k, v in coined.items() if k not in lexicon_texts}))
         found.extend(lexicon)
         return self._drop_quality_words(resolve_overlaps(found))

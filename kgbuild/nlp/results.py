@@ -518,6 +518,15 @@ def _respectively(nums: list[_Num], sent: tuple[int, int], text: str, systems: l
                 dsets = _coordinated(datasets, j, text, resp.start())
             break
     ambiguous = False
+    if dsets is None:
+        # "Evaluated on Cora, Citeseer, and PubMed, X achieves 82.5%, 72.5%, and 81.6%, respectively"
+        start = nums[chain[0]].span_start
+        for j, d in enumerate(datasets):
+            if d.start >= sent[0] and d.end <= start:
+                co = _coordinated(datasets, j, text, start)
+                if len(co) == k and co[0].start == d.start:
+                    dsets = co
+                    break
     if dsets is not None and (len(dsets) not in (1, k) or (
             len(dsets) == 1 and _rx("list:more-names").match(text, dsets[0].end))):
         dsets, ambiguous = None, True  # "on SQuAD and NewsQA" with NewsQA unrecognised: which is whose?
