@@ -72,6 +72,7 @@ RULE_PRIORITY = {
     "pattern:suffix-shape": 5,
     "pattern:title-case-name": 5.5,
     "pattern:technique-phrase": 5.7,
+    "pattern:task-phrase": 5.8,
     "context:proposal": 6,
     "context:cue-word": 7,
     "context:dataset-list": 7.5,
@@ -290,6 +291,8 @@ class PatternRules:
     dataset_lead: re.Pattern | None = None  # what introduces a list of datasets
     dataset_stop: frozenset[str] = frozenset()
     dataset_min_items: int = 2
+    task_rx: re.Pattern | None = None  # modifiers + task head
+    task_stop: frozenset[str] = frozenset()
 
     @classmethod
     def from_rows(cls, rows: Iterable[dict[str, Any]]) -> "PatternRules":
@@ -332,6 +335,11 @@ class PatternRules:
                     r.dataset_lead = re.compile(row["lead"], re.I)
                     r.dataset_stop = frozenset(row.get("stop", ()))
                     r.dataset_min_items = int(row.get("min_items", 2))
+                elif kind == "task_phrases":
+                    heads = "|".join(re.escape(h) for h in sorted(row["heads"], key=len, reverse=True))
+                    word = rf"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|{row['acronym']})"
+                    r.task_rx = re.compile(rf"(?<![\w\-])((?:{word} ){{1,3}})({heads})(?![\w\-])")
+                    r.task_stop = frozenset(row.get("stop", ()))
                 elif kind == "abstract_only":
                     r.abstract_only = r.abstract_only | frozenset(row["names"])
                 elif kind == "metric_context":
@@ -416,6 +424,8 @@ _PREPOSITIONS = frozenset("for of on with to from using by in into via over than
 _LOWER_WORD = re.compile(r"\b([a-z]+)\b")
 
 
+# a word right after these is a verb ("to guide image segmentation", "can simplify forecasting")
+_VERB_SLOT = re.compile(r"\b(?:to|can|could|may|might|will|would|should|must|we|they|it|helps?|does|do|did)\s+$", re.I)
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten single double multiple".split())
 _ADJ_SUFFIX = re.compile(r"(?:al|ive|ed|ic|ous|ary|ar|ent|ant|able|ible|ian|wise)$")
 
@@ -869,6 +879,40 @@ class EntityPatterns:
                 out.append(span)
         return out
 
+    def task_spans(self, doc: Doc) -> list[Span]:
+        """Settings and problems named by modifiers + a task head ("brain tumor segmentation",
+        "3D medical image segmentation", "next-item prediction"): the longest phrase wins over a
+        lexicon task inside it ("whole-slide image classification" over "image classification").
+
+        Modifiers are read from the head outwards and stop at a function word, an evaluative
+        adjective ("accurate", "robust"), an adverb, a gerund or a plural (rules' ``stop``), so
+        "achieves accurate segmentation" names no task."""
+        rx = self.rules.task_rx
+        if rx is None:
+            return []
+        text = self._text
+        stop = self.rules.task_stop | self.rules.technique_stop
+        out = []
+        for m in rx.finditer(text):
+            head = m.group(2)
+            mods = m.group(1).split()
+            keep: list[str] = []
+            for w in reversed(mods):
+                low = w.lower()
+                if low in stop or (w.islower() and (low.endswith(("ly", "ing")) or (
+                        low.endswith("s") and not low.endswith(("ss", "us", "is", "series"))))):
+                    break
+                keep.insert(0, w)
+            start = m.end(2) - len(head) - sum(len(w) + 1 for w in keep)
+            if keep and _VERB_SLOT.search(text, max(0, start - 12), start):
+                start += len(keep.pop(0)) + 1  # "to guide image segmentation": the first word is a verb
+            if not keep:
+                continue
+            span = self._span(doc, start, m.end(2), "Task", text[start:m.end(2)], "pattern:task-phrase")
+            if span is not None:
+                out.append(span)
+        return out
+
     def context_spans(self, doc: Doc, known: dict[str, tuple[str, str]]) -> list[Span]:
         """Coined names made credible by a proposal verb or a cue word next to them."""
         out = []
@@ -1060,6 +1104,7 @@ class EntityPatterns:
         found.extend(self.versioned_spans(doc, lexicon))
         shapes = self.shape_spans(doc) + self.title_case_spans(doc)
         found.extend(self.technique_spans(doc, lexicon))
+        found.extend(self.task_spans(doc))
         found.extend(shapes)
         for sp in shapes:
             if sp.label_ == "Method":
