@@ -293,6 +293,7 @@ class PatternRules:
     dataset_min_items: int = 2
     task_rx: re.Pattern | None = None  # modifiers + task head
     task_stop: frozenset[str] = frozenset()
+    cue_skip: frozenset[str] = frozenset()  # "X validation dataset": words between a name and its cue
 
     @classmethod
     def from_rows(cls, rows: Iterable[dict[str, Any]]) -> "PatternRules":
@@ -335,6 +336,8 @@ class PatternRules:
                     r.dataset_lead = re.compile(row["lead"], re.I)
                     r.dataset_stop = frozenset(row.get("stop", ()))
                     r.dataset_min_items = int(row.get("min_items", 2))
+                elif kind == "cue_skip":
+                    r.cue_skip = r.cue_skip | frozenset(w.lower() for w in row["words"])
                 elif kind == "task_phrases":
                     heads = "|".join(re.escape(h) for h in sorted(row["heads"], key=len, reverse=True))
                     word = rf"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|{row['acronym']})"
@@ -943,6 +946,10 @@ class EntityPatterns:
             start, end = m.start(1), m.start(1) + len(name)
             label = rule = None
             wa = _NEXT_WORD.match(text, end)
+            if wa and wa.group(1).lower() in rules.cue_skip:
+                wa2 = _NEXT_WORD.match(text, wa.end())
+                if wa2 and rules.cue_after.get(wa2.group(1).lower()) == "Dataset":
+                    wa = wa2  # "the BraTS2021 validation dataset"
             wb = _PREV_WORD.search(text[max(0, start - 40):start])
             if wa and wa.group(1).lower() in rules.cue_after:
                 label, rule = rules.cue_after[wa.group(1).lower()], "context:cue-word"
