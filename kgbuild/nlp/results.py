@@ -102,7 +102,8 @@ _REQUIRED = (
     "pair:down-cue", "pair:drop-cue", "pair:lower-better", "list:respectively", "list:number-gap",
     "list:owner-lead", "list:dataset-lead", "list:subject-lead", "list:gap", "dataset:lead-after",
     "dataset:clause-start", "dataset:chain-gap", "dataset:fronted", "list:more-names", "dataset:paren-open",
-    "dataset:paren-inner", "dataset:paren-inner-lead", "list:sys-coordination",
+    "dataset:paren-inner", "dataset:paren-inner-lead", "list:sys-coordination", "list:aside",
+    "subject:not-a-name",
 )
 
 
@@ -327,7 +328,11 @@ def _first_subject(before: list[_Mention], start: int, n_start: int, text: str, 
                 or (skipped_end >= 0 and list_gap.fullmatch(text, skipped_end, m.start))):
             skipped_end = m.end
             continue
-        return _tool_of(_chain_head(before, i, text), n_start, before, proposed, text).name
+        head = _tool_of(_chain_head(before, i, text), n_start, before, proposed, text)
+        if _rx("subject:not-a-name").fullmatch(head.name):
+            skipped_end = m.end  # "but only fine-tuning about 0.3M parameters": an activity
+            continue
+        return head.name
     return None
 
 
@@ -558,14 +563,20 @@ def _parallel_datasets(nums: list[_Num], sent: tuple[int, int], text: str, datas
     pair up in order. Runs only where no "respectively" list decided."""
     if _rx("list:respectively").search(text, sent[0], sent[1]):
         return
-    gap = _rx("list:number-gap")
+    gap, aside = _rx("list:number-gap"), _rx("list:aside")
     chains: list[list[int]] = []
+    inner: dict[int, list[int]] = {}  # head number -> the numbers of its parenthesis
     for i, n in enumerate(nums):
-        if chains and n.unit == nums[chains[-1][-1]].unit and gap.fullmatch(
-                text, nums[chains[-1][-1]].span_end, n.span_start):
-            chains[-1].append(i)
-        else:
-            chains.append([i])
+        if chains:
+            head = nums[chains[-1][-1]]
+            a = aside.match(text, head.e)
+            if a and n.span_start < a.end():
+                inner.setdefault(chains[-1][-1], []).append(i)  # "2.46% (90.72% vs. 88.54%)"
+                continue
+            if n.unit == head.unit and gap.fullmatch(text, a.end() if a else head.span_end, n.span_start):
+                chains[-1].append(i)
+                continue
+        chains.append([i])
     in_sent = [j for j, d in enumerate(datasets) if d.start >= sent[0] and d.end <= sent[1]]
     lists = []
     for j in in_sent:
@@ -580,7 +591,8 @@ def _parallel_datasets(nums: list[_Num], sent: tuple[int, int], text: str, datas
         if len(matching) != 1 or len([co for co in lists if len(co) > 1]) != 1:
             continue  # two lists of datasets, or the sizes differ: which goes with which is not said
         for pos, i in enumerate(chain):
-            slots[i] = _Slot(dataset=matching[0][pos], dataset_rule="dataset:parallel-lists")
+            for j in [i, *inner.get(i, ())]:
+                slots[j] = _Slot(dataset=matching[0][pos], dataset_rule="dataset:parallel-lists")
 
 
 def _vs_pairs(nums: list[_Num], sent: tuple[int, int], text: str, systems: list[_Mention],
@@ -594,8 +606,9 @@ def _vs_pairs(nums: list[_Num], sent: tuple[int, int], text: str, systems: list[
         a, b = nums[i], nums[i + 1]
         if a.unit != b.unit or not vs_gap.fullmatch(text, a.e, b.s):
             continue
-        if i in slots or i + 1 in slots:
+        if (i in slots and slots[i].subject) or (i + 1 in slots and slots[i + 1].subject):
             continue
+        ds_i, ds_j = slots.get(i), slots.get(i + 1)
         paren = text.rfind("(", sent[0], a.s)
         inside = paren != -1 and not text[paren + 1:a.s].strip(" +~")
         lead_start = paren if inside else a.s
@@ -629,8 +642,12 @@ def _vs_pairs(nums: list[_Num], sent: tuple[int, int], text: str, systems: list[
                               keep=subject is not None)
         slots[base_i] = _Slot(baseline.name if baseline else None,
                               f"subject:baseline + {direction} + pair:baseline-side", keep=baseline is not None)
-        # both numbers share the claim's dataset: decided at the pair's lead
-        slots[subj_i].dataset_rule = slots[base_i].dataset_rule = "dataset:pair-lead"
+        # both numbers share the claim's dataset: decided at the pair's lead, or by a list
+        for j, old in ((i, ds_i), (i + 1, ds_j)):
+            if old is not None and old.dataset is not None:
+                slots[j].dataset, slots[j].dataset_rule = old.dataset, old.dataset_rule
+            else:
+                slots[j].dataset_rule = "dataset:pair-lead"
 
 
 # --------------------------------------------------------------------------- find_results
