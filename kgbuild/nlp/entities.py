@@ -293,6 +293,7 @@ class PatternRules:
     dataset_min_items: int = 2
     task_rx: re.Pattern | None = None  # modifiers + task head
     task_stop: frozenset[str] = frozenset()
+    task_allow: frozenset[str] = frozenset()
     cue_skip: frozenset[str] = frozenset()  # "X validation dataset": words between a name and its cue
 
     @classmethod
@@ -343,6 +344,7 @@ class PatternRules:
                     word = rf"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|{row['acronym']})"
                     r.task_rx = re.compile(rf"(?<![\w\-])((?:{word} ){{1,3}})({heads})(?![\w\-])")
                     r.task_stop = frozenset(row.get("stop", ()))
+                    r.task_allow = frozenset(row.get("allow", ()))
                 elif kind == "abstract_only":
                     r.abstract_only = r.abstract_only | frozenset(row["names"])
                 elif kind == "metric_context":
@@ -427,8 +429,8 @@ _PREPOSITIONS = frozenset("for of on with to from using by in into via over than
 _LOWER_WORD = re.compile(r"\b([a-z]+)\b")
 
 
-# a word right after these is a verb ("to guide image segmentation", "can simplify forecasting")
-_VERB_SLOT = re.compile(r"\b(?:to|can|could|may|might|will|would|should|must|we|they|it|helps?|does|do|did)\s+$", re.I)
+# a word right after these is a verb ("can simplify forecasting", "we guide image segmentation")
+_VERB_SLOT = re.compile(r"\b(?:can|could|may|might|will|would|should|must|we|they|it|helps?|does|do|did)\s+$", re.I)
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten single double multiple".split())
 _ADJ_SUFFIX = re.compile(r"(?:al|ive|ed|ic|ous|ary|ar|ent|ant|able|ible|ian|wise)$")
 
@@ -894,7 +896,7 @@ class EntityPatterns:
         if rx is None:
             return []
         text = self._text
-        stop = self.rules.task_stop | self.rules.technique_stop
+        stop = self.rules.task_stop | (self.rules.technique_stop - self.rules.task_allow)
         out = []
         for m in rx.finditer(text):
             head = m.group(2)
@@ -908,7 +910,7 @@ class EntityPatterns:
                 keep.insert(0, w)
             start = m.end(2) - len(head) - sum(len(w) + 1 for w in keep)
             if keep and _VERB_SLOT.search(text, max(0, start - 12), start):
-                start += len(keep.pop(0)) + 1  # "to guide image segmentation": the first word is a verb
+                start += len(keep.pop(0)) + 1  # "can simplify forecasting": the first word is a verb
             if not keep:
                 continue
             span = self._span(doc, start, m.end(2), "Task", text[start:m.end(2)], "pattern:task-phrase")
