@@ -57,7 +57,8 @@ class RunStats:
     rejects_path: str | None = None
     target: str = ""
     incremental: bool = False  # continued the resolution saved with an existing graph
-    deferred: list[str] = field(default_factory=list)  # merges of existing entities refused (see resolve)
+    new_papers: int = 0  # papers not in the graph before this run
+    deferred: list[str] = field(default_factory=list)  # changes to existing entities not made (see resolve)
     warnings: list[str] = field(default_factory=list)
     resolution: object = field(default=None, repr=False)  # the final Resolution (exact paper counts)
 
@@ -73,12 +74,13 @@ class RunStats:
         if self.rejected and self.rejects_path:
             line += f" (rejects: {self.rejects_path})"
         if self.incremental:
-            line += " [added to the existing graph]"
+            line += f" ({self.new_papers} new to the existing graph)"
         for w in self.warnings:
             line += f"\nwarning: {w}"
         if self.deferred:
-            line += (f"\n{len(self.deferred)} merge(s) of existing entities suggested by the new papers were "
-                     "not made (confirm them in resolution.json, or rebuild with --fresh):")
+            line += (f"\n{len(self.deferred)} existing entit(y/ies) kept as they are where the corpus now "
+                     "suggests a change (nodes never change behind your back; make a change with "
+                     "resolution.json, or take them all with a --fresh rebuild):")
             line += "".join(f"\n  {d}" for d in self.deferred[:20])
             if len(self.deferred) > 20:
                 line += f"\n  … {len(self.deferred) - 20} more"
@@ -172,7 +174,8 @@ def resolved_extractions(input_path: str | Path, *, stats: RunStats, fmt: str | 
         stats.rejected = sum(1 for r in stats.rejects if not is_warning(r))
         res = builder.build()
         stats.entities = res.entity_count()
-        stats.deferred = [f"{a} ~ {b} ({why})" for a, b, why in res.deferred]
+        stats.deferred = ([f"merge {a} ~ {b} ({why})" for a, b, why in res.deferred]
+                          + [f"keep {a} (a fresh build names it {b})" for a, b in res.kept])
         if on_resolution is not None:
             on_resolution(res)
         spill.flush()
@@ -181,6 +184,7 @@ def resolved_extractions(input_path: str | Path, *, stats: RunStats, fmt: str | 
         for line in spill:
             ex = res.apply(Extraction.from_dict(json.loads(line)))
             if res.is_new_paper(ex.paper.id):
+                stats.new_papers += 1
                 counts.update(res.count_papers([ex]))
             stats.results += len(ex.results)
             stats.claims += len(ex.comparisons)

@@ -113,7 +113,7 @@ class _Clustering:
         self.parse_cache: dict[NodeId, tuple[str, str] | None] = {}
         self.defined: set[NodeId] = set()
         self.rejected: list[tuple[NodeId, NodeId, str]] = []
-        self.deferred: list[tuple[str, str, str]] = []  # (existing name, existing name, evidence)
+        self.kept: list[tuple[str, list[NodeId], str]] = []  # (kept type, members, type by votes)
 
     def node(self, nid: NodeId) -> Node:
         node = self.nodes.get(nid)
@@ -297,16 +297,25 @@ class _Clustering:
         return self.parse_cache[nid]
 
     def distinct(self, a: NodeId, b: NodeId, strength: int) -> str | None:
-        """Why ``a`` and ``b`` must stay apart at this edge strength, or None."""
+        """Why ``a`` and ``b`` must stay apart at this edge strength, or None.
+
+        Two entities of the existing graph (``base``) stay apart below a forced merge; that reason
+        comes last, so a merge refused for any other reason is not reported as a deferred one.
+        """
+        why = self._distinct(a, b, strength)
+        if why is None and PINNED < strength < FORCED:
+            ja, jb = self.pinned.get(a), self.pinned.get(b)
+            if ja is not None and jb is not None and ja != jb:
+                return R_EXISTING
+        return why
+
+    def _distinct(self, a: NodeId, b: NodeId, strength: int) -> str | None:
         ka, kb = a[1], b[1]
-        if frozenset((ka, kb)) in self.split and ka != kb:
-            return f"forced split ({self.ov.source})"
-        if strength >= FORCED:
-            return None
-        ja, jb = self.pinned.get(a), self.pinned.get(b)
-        if ja is not None and jb is not None and ja != jb:
-            return R_EXISTING
         if ka == kb:
+            return None
+        if frozenset((ka, kb)) in self.split:
+            return f"forced split ({self.ov.source})"
+        if strength >= FORCED or strength == PINNED:
             return None
         for gi, mi in self.distinct_group.get(ka, ()):
             for gj, mj in self.distinct_group.get(kb, ()):
@@ -375,11 +384,12 @@ class _Clustering:
         clusters = self.clusters(uf, tree)
         node_cluster = {nid: i for i, c in enumerate(clusters) for nid in c.nodes}
         links, link_label = self.links(clusters, node_cluster)
+        kept = tuple(self.kept_names(clusters, tree)) if self.base is not None else ()
         return Resolution(
             nodes=self.nodes, clusters=tuple(clusters), node_cluster=node_cluster,
             by_key={k: tuple(v) for k, v in _by_key(self.nodes).items()}, tree=tree,
             rejected=tuple(self.rejected), links_=tuple(links), link_labels=link_label,
-            generic=self.data.generic, stats=self.stats, deferred=tuple(self.deferred_merges()),
+            generic=self.data.generic, stats=self.stats, deferred=tuple(self.deferred_merges()), kept=kept,
             paper_counts=None, base_counts=dict(self.base.exact_counts()) if self.base else {},
             base_papers=frozenset(self.base.stats.papers) if self.base else frozenset(),
         )
@@ -409,25 +419,39 @@ class _Clustering:
                 votes[nid[0]] += node.votes + (2 if node.curated_name else 0)
             forced = [self.forced_type[n] for n in members if n in self.forced_type]
             pinned = [self.pinned_name[n][0] for n in members if n in self.pinned_name]
-            if forced:
-                etype = forced[0]
-            elif pinned:
-                etype = pinned[0]  # an existing node never changes its label
-            else:
-                etype = max(ENTITY_TYPES, key=lambda t: (votes[t], -ENTITY_TYPES.index(t)))
+            voted = max(ENTITY_TYPES, key=lambda t: (votes[t], -ENTITY_TYPES.index(t)))
+            etype = forced[0] if forced else pinned[0] if pinned else voted  # existing labels stay
             observed = any(self.nodes[n].votes for n in members)
             clusters.append(Cluster(members, etype, observed=observed))
+            if pinned and not forced and voted != etype:
+                self.kept.append((etype, members, voted))
         for c in clusters:
             c.name = self.pick_name(c, tree)
             c.key = match_key(c.name)
         return clusters
 
-    def pick_name(self, c: Cluster, tree: nx.Graph) -> str:
+    def kept_names(self, clusters: list[Cluster], tree: nx.Graph) -> list[tuple[str, str]]:
+        """Existing entities whose name or type a fresh build would choose otherwise:
+        ("Type name" kept, "Type name" a fresh build gives). The difference a ``--fresh`` rebuild makes."""
+        out: list[tuple[str, str]] = []
+        retyped = {tuple(members): voted for _, members, voted in self.kept}
+        for c in clusters:
+            if not c.observed or not any(n in self.pinned_name for n in c.nodes):
+                continue
+            if any(n in self.forced_canonical for n in c.nodes):
+                continue
+            free = Cluster(c.nodes, retyped.get(tuple(c.nodes), c.type))
+            fresh_name = self.pick_name(free, tree, pins=False)
+            if (free.type, fresh_name) != (c.type, c.name):
+                out.append((f"{c.type} {c.name}", f"{free.type} {fresh_name}"))
+        return sorted(out)
+
+    def pick_name(self, c: Cluster, tree: nx.Graph, *, pins: bool = True) -> str:
         for nid in c.nodes:
             if nid in self.forced_canonical:
                 return self.forced_canonical[nid]
         for nid in c.nodes:
-            if nid in self.pinned_name and self.pinned_name[nid][0] == c.type:
+            if pins and nid in self.pinned_name and self.pinned_name[nid][0] == c.type:
                 return self.pinned_name[nid][1]  # canonical names of existing nodes never change
         typed = [n for n in c.nodes if n[0] == c.type] or c.nodes
         curated = [n for n in typed if self.nodes[n].curated_name]

@@ -17,8 +17,10 @@ from ..normalize import match_key
 
 # Edge strengths (see the ``kgbuild.resolve`` docstring); the variant proposals below carry theirs.
 FORCED, CURATED, CROSS_TYPE, ACRONYM, ARTICLE, SPELLING, ALIAS, HEAD, PLURAL = 100, 90, 80, 70, 60, 60, 50, 45, 40
-# An existing graph's cluster, kept together when new papers are added (``build(base=...)``).
-PINNED = 99
+# An existing graph's cluster, kept together when new papers are added (``build(base=...)``): the
+# weakest edge, so the real evidence forms the clusters and names the reasons, and pins only close
+# what the evidence alone no longer would; it obeys no guard but a forced split.
+PINNED = 1
 
 _TEX_SYMBOLS = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",

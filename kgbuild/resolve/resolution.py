@@ -55,6 +55,7 @@ class Resolution:
     generic: frozenset[str]
     stats: NameStats = field(repr=False)
     deferred: tuple[tuple[str, str, str], ...] = ()  # merges of existing entities refused (see cluster.py)
+    kept: tuple[tuple[str, str], ...] = ()  # existing (type, name) kept where a fresh build differs
     paper_counts: Counts | None = None  # exact counts of the papers applied in this run
     base_counts: Counts = field(default_factory=dict)  # exact counts of the graph this continues
     base_papers: frozenset[str] = frozenset()  # papers already in that graph
