@@ -156,15 +156,14 @@ def entities(input_path, type_, search, overrides, fmt):
     Example:
       kgbuild entities --type Method --search fine-tuning
     """
-    from ..pipeline import RunStats, _load_resolver, iter_extractions
+    from ..pipeline import RunStats, iter_extractions, resolution_builder
     from ..resolve import entity_table
 
-    resolver = _load_resolver(overrides)
+    builder = resolution_builder(overrides)
     stats = RunStats()
     for ex in iter_extractions(input_path or _sample(), rejects=stats.rejects):
-        resolver.learn(ex)
-    resolver.finalize()
-    rows = entity_table(resolver, type=type_, search=search)
+        builder.learn(ex)
+    rows = entity_table(builder.build(), type=type_, search=search)
     click.echo(render_rows(rows, fmt))
 
 
