@@ -315,11 +315,13 @@ class EmbeddedStore(GraphStore):
             raise StoreError("The embedded store is not open (call open() or use it as a context manager)")
         return self._graph
 
-    def _query(self, cypher: str, params: dict[str, Any] | None) -> Any:
+    def _query(self, cypher: str, params: dict[str, Any] | None, *, read: bool = False) -> Any:
         graph = self._require()
         import redis
 
         try:
+            if read:  # GRAPH.RO_QUERY: FalkorDB refuses any write in it
+                return graph.ro_query(cypher, params or None)
             return graph.query(cypher, params or None)
         except redis.exceptions.ConnectionError as exc:
             raise StoreUnavailable(f"Lost the embedded FalkorDB server at {self.socket_path}: {exc}",
@@ -368,6 +370,12 @@ class EmbeddedStore(GraphStore):
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         res = self._query(cypher, params)
+        names = [h[1] for h in res.header]
+        return [dict(zip(names, (_plain(v) for v in row))) for row in res.result_set]
+
+    def run_read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """``run`` as ``GRAPH.RO_QUERY``: a write in it fails and changes nothing."""
+        res = self._query(cypher, params, read=True)
         names = [h[1] for h in res.header]
         return [dict(zip(names, (_plain(v) for v in row))) for row in res.result_set]
 
