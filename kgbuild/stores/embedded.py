@@ -375,9 +375,20 @@ class EmbeddedStore(GraphStore):
 
     def run_read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """``run`` as ``GRAPH.RO_QUERY``: a write in it fails and changes nothing."""
+        if not self._graph_exists():  # RO_QUERY on a graph never written fails; it has no rows
+            return []
         res = self._query(cypher, params, read=True)
         names = [h[1] for h in res.header]
         return [dict(zip(names, (_plain(v) for v in row))) for row in res.result_set]
+
+    def _graph_exists(self) -> bool:
+        self._require()
+        import redis
+
+        try:
+            return bool(self._db.connection.exists(self.graph_name))
+        except redis.exceptions.RedisError as exc:
+            raise StoreUnavailable(f"Lost the embedded FalkorDB server at {self.socket_path}: {exc}") from None
 
     def _write_batch(self, cypher: str, batch: Sequence[dict[str, Any]]) -> None:
         self._query(cypher, {"rows": list(batch)})
