@@ -27,15 +27,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .config import kgbuild_home  # the one state location (re-exported for callers)
 from .errors import ConfigError, KgbuildError
 from .records import Extraction, Reject
 
 DEFAULT_OVERRIDES = "resolution.json"
-
-
-def kgbuild_home() -> Path:
-    """Project-local state folder: ``$KGBUILD_HOME`` or ``./.kgbuild``."""
-    return Path(os.environ.get("KGBUILD_HOME") or Path.cwd() / ".kgbuild")
 
 
 # --------------------------------------------------------------------------- stats
@@ -50,8 +46,10 @@ class RunStats:
     results: int = 0
     claims: int = 0
     proposes: int = 0
-    nodes: int = 0
-    relationships: int = 0
+    nodes: int = 0  # node rows upserted (one node may be upserted several times)
+    relationships: int = 0  # relationship rows upserted
+    graph_nodes: int | None = None  # nodes in the graph after the build (what the summary reports)
+    graph_relationships: int | None = None
     seconds: float = 0.0
     rejects: list[Reject] = field(default_factory=list)
     rejects_path: str | None = None
@@ -65,8 +63,8 @@ class RunStats:
     def summary(self) -> str:
         parts = [f"{self.papers_read} papers read", f"{self.rejected} rejected",
                  f"{self.entities} entities", f"{self.results} results", f"{self.claims} claims"]
-        if self.nodes or self.relationships:
-            parts.append(f"{self.nodes} nodes / {self.relationships} relationships written")
+        if self.graph_nodes is not None:  # counted in the store: upserts of one node are not new nodes
+            parts.append(f"{self.graph_nodes} nodes / {self.graph_relationships} relationships in the graph")
         parts.append(f"{self.seconds:.1f}s")
         line = ", ".join(parts)
         if self.target:
@@ -158,8 +156,10 @@ def resolved_extractions(input_path: str | Path, *, stats: RunStats, fmt: str | 
         builder.extend(base)
     t0 = time.perf_counter()
     progress = Progress("extracting", quiet=quiet)
-    with tempfile.NamedTemporaryFile("w+", encoding="utf-8", suffix=".jsonl", prefix="kgbuild-spill-",
-                                     dir=spill_dir, delete=True) as spill:
+    # an anonymous file (O_TMPFILE / unlinked at once): no /tmp/kgbuild-spill-* is left behind,
+    # even when the process is killed
+    with tempfile.TemporaryFile("w+", encoding="utf-8", suffix=".jsonl", prefix="kgbuild-spill-",
+                                dir=spill_dir) as spill:
         for ex in iter_extractions(input_path, rejects=stats.rejects, fmt=fmt, nlp=nlp, batch_size=batch_size):
             stats.papers_read += 1
             stats.mentions += len(ex.entities)
@@ -195,14 +195,48 @@ def resolved_extractions(input_path: str | Path, *, stats: RunStats, fmt: str | 
 
 
 def _write_rejects(stats: RunStats, rejects_path: str | Path | None) -> None:
+    """Write this run's rejects report; with none, remove a stale report from an earlier run."""
+    path = Path(rejects_path) if rejects_path else kgbuild_home() / "rejects.jsonl"
     if not stats.rejects:
+        try:
+            path.unlink()  # a report left by an earlier run would describe the wrong input
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise KgbuildError(f"{path}: cannot remove the stale rejects report: {exc.strerror or exc}") from None
         return
+    from .config import private_dir
     from .read import write_rejects
 
-    path = Path(rejects_path) if rejects_path else kgbuild_home() / "rejects.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not rejects_path:
+        private_dir(path.parent)
     write_rejects(stats.rejects, path)
     stats.rejects_path = str(path)
+
+
+def _check_output(input_path: str | Path, output: str | Path) -> Path:
+    """The ``.part`` file to write before renaming onto ``output``; refuse to overwrite the input."""
+    out = Path(output)
+    try:
+        same = out.exists() and Path(input_path).exists() and out.resolve() == Path(input_path).resolve()
+    except OSError:
+        same = False
+    if same:
+        raise ConfigError(f"{output}: the output file is the input file; refusing to overwrite it",
+                          hint="pass another -o/--output")
+    if out.is_dir():
+        raise ConfigError(f"{output}: is a directory, expected an output file")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{output}: cannot create its folder: {exc.strerror or exc}") from None
+    tmp = Path(str(output) + ".part")
+    try:
+        tmp.open("w", encoding="utf-8").close()
+    except OSError as exc:
+        raise ConfigError(f"{output}: cannot write here: {exc.strerror or exc}",
+                          hint="choose a writable -o/--output") from None
+    return tmp
 
 
 def extract_file(input_path: str | Path, output: str | Path, *, fmt: str | None = None, nlp=None,
@@ -215,19 +249,25 @@ def extract_file(input_path: str | Path, output: str | Path, *, fmt: str | None 
     """
     stats = RunStats(target=str(output))
     out = sys.stdout if str(output) == "-" else None
-    if out is None:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-    tmp = None if out is not None else Path(str(output) + ".part")
-    fh = out if out is not None else open(tmp, "w", encoding="utf-8")
+    tmp = None if out is not None else _check_output(input_path, output)
+    ok = False
     try:
-        for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides, quiet=quiet):
-            fh.write(json.dumps(ex.to_dict() if full else ex.to_schema(), ensure_ascii=False))
-            fh.write("\n")
+        fh = out if out is not None else open(tmp, "w", encoding="utf-8")
+        try:
+            for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides, quiet=quiet):
+                fh.write(json.dumps(ex.to_dict() if full else ex.to_schema(), ensure_ascii=False))
+                fh.write("\n")
+        finally:
+            if out is None:
+                fh.close()
+        if tmp is not None:
+            tmp.replace(output)  # the output appears whole or not at all
+        ok = True
+    except OSError as exc:
+        raise KgbuildError(f"{output}: cannot write: {exc.strerror or exc}") from None
     finally:
-        if out is None:
-            fh.close()
-    if tmp is not None:
-        tmp.replace(output)  # the output appears whole or not at all
+        if tmp is not None and not ok:
+            tmp.unlink(missing_ok=True)  # no OUT.part left behind by a failed run
     _write_rejects(stats, rejects_path or (None if out is not None else Path(str(output) + ".rejects.jsonl")))
     return stats
 
@@ -272,9 +312,20 @@ def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, f
 
     The write is idempotent (MERGE on key constraints): building the same input twice leaves the
     same graph. Into a graph that already holds papers, the build is incremental: resolution
-    continues the one saved with the graph (see the module docstring). ``fresh=True`` empties the
-    graph first and starts a new resolution.
+    continues the one saved with the graph (see the module docstring).
+
+    ``fresh=True`` replaces the graph and starts a new resolution, but only once the input has
+    been read, extracted and resolved without error (pass 1): a bad path, a CSV without an
+    ``abstract`` column, an input with no good record or a crash before then leaves the previous
+    graph (and its saved resolution) as it was. The embedded store then builds into a staging
+    graph and swaps it in atomically at the end (``GraphStore.begin_fresh``/``commit_fresh``); see
+    docs/robustness.md for Neo4j.
+
+    One writer per graph: a second build on the same store waits for nothing and fails with
+    "another build is running" (``GraphStore.writer_lock``). No good record at all raises
+    ``ReadError`` (after writing the rejects report), so the CLI exits non-zero.
     """
+    from .errors import ReadError
     from .rows import entity_rows, to_rows
     from .stores import open_store
 
@@ -282,53 +333,72 @@ def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, f
     if own_store:
         store = open_store(neo4j_uri)
     stats = RunStats()
+    staged: list[bool] = []
     try:
         if own_store:
             store.open()
         stats.target = store.describe()
-        if fresh:
-            store.clear()
-        store.ensure_schema()
-        base = None if fresh else _saved_base(store, stats)
-        stats.incremental = base is not None
-        base_keys = {(c.type, c.key) for c in base.clusters} if base is not None else None
+        with store.writer_lock():
+            if not fresh:
+                store.ensure_schema()
+            base = None if fresh else _saved_base(store, stats)
+            stats.incremental = base is not None
+            base_keys = {(c.type, c.key) for c in base.clusters} if base is not None else None
 
-        def entities_to_write(res, touched=None):
-            if base_keys is None:
-                return res.entities()
-            return res.entities(only=lambda t, k: (t, k) not in base_keys or (touched is not None and (t, k) in touched))
+            def entities_to_write(res, touched=None):
+                if base_keys is None:
+                    return res.entities()
+                return res.entities(only=lambda t, k: (t, k) not in base_keys or (touched is not None and (t, k) in touched))
 
-        def write_entities(res) -> None:
-            # Entity nodes go first: the facts written next MATCH them as endpoints. In an
-            # incremental build only the entities new to the graph (counts come at the end).
-            ws = store.write(entity_rows(entities_to_write(res), res.links()), batch_size=batch_size)
-            stats.nodes += ws.nodes
-            stats.relationships += ws.relationships
+            def write_entities(res) -> None:
+                # Pass 1 is complete here: the whole input was read, extracted and resolved.
+                if stats.papers_read == 0:
+                    raise ReadError(f"{input_path}: no paper could be read ({stats.rejected} rejected); "
+                                    "the graph was left as it was",
+                                    hint="see the rejects report for each record's file, line and reason")
+                if fresh:  # only now is the previous graph replaced
+                    store.begin_fresh()
+                    staged.append(True)
+                    store.ensure_schema()
+                # Entity nodes go first: the facts written next MATCH them as endpoints. In an
+                # incremental build only the entities new to the graph (counts come at the end).
+                ws = store.write(entity_rows(entities_to_write(res), res.links()), batch_size=batch_size)
+                stats.nodes += ws.nodes
+                stats.relationships += ws.relationships
 
-        batch: list[Extraction] = []
-        for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
-                                       quiet=quiet, base=base, on_resolution=write_entities):
-            batch.append(ex)
-            if len(batch) >= papers_per_batch:
+            batch: list[Extraction] = []
+            for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
+                                           quiet=quiet, base=base, on_resolution=write_entities):
+                batch.append(ex)
+                if len(batch) >= papers_per_batch:
+                    ws = store.write(to_rows(batch), batch_size=batch_size)
+                    stats.nodes += ws.nodes
+                    stats.relationships += ws.relationships
+                    batch = []
+            if batch:
                 ws = store.write(to_rows(batch), batch_size=batch_size)
                 stats.nodes += ws.nodes
                 stats.relationships += ws.relationships
-                batch = []
-        if batch:
-            ws = store.write(to_rows(batch), batch_size=batch_size)
-            stats.nodes += ws.nodes
-            stats.relationships += ws.relationships
-        res = stats.resolution
-        if res is not None:
-            # Paper counts are exact only once pass 2 has applied every paper: MERGE them again
-            # (same keys, so nothing is duplicated; only ``papers`` can change).
-            touched = set(res.paper_counts or ())
-            store.write(entity_rows(entities_to_write(res, touched), res.links()), batch_size=batch_size)
-            res.save(store_state_path(store))
+            res = stats.resolution
+            if res is not None:
+                # Paper counts are exact only once pass 2 has applied every paper: MERGE them again
+                # (same keys, so nothing is duplicated; only ``papers`` can change).
+                touched = set(res.paper_counts or ())
+                store.write(entity_rows(entities_to_write(res, touched), res.links()), batch_size=batch_size)
+            if staged:
+                store.commit_fresh()
+                staged.clear()
+            if res is not None:
+                res.save(store_state_path(store))  # after the swap: the file always matches the graph
+            stats.graph_nodes, stats.graph_relationships = store.graph_size()
+    except BaseException:
+        if staged:
+            store.abort_fresh()  # the previous graph stays (embedded); see docs/robustness.md
+        raise
     finally:
         if own_store:
             store.close()
-    _write_rejects(stats, rejects_path)
+        _write_rejects(stats, rejects_path)
     return stats
 
 
