@@ -79,7 +79,7 @@ def extract(input_path, output, input_format, full, overrides, rejects_path, qui
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Resolution overrides file (default ./resolution.json if present).")
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False), default=None,
-              help="Where to write rejected records (default .kgbuild/rejects.jsonl).")
+              help="Where to write rejected records (default <kgbuild home>/rejects.jsonl, see docs/state.md).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 def build(input_path, neo4j_uri, input_format, fresh, batch_size, overrides, rejects_path, quiet):
     """Read, extract, resolve and write the graph (the bundled sample corpus by default).
@@ -156,15 +156,14 @@ def entities(input_path, type_, search, overrides, fmt):
     Example:
       kgbuild entities --type Method --search fine-tuning
     """
-    from ..pipeline import RunStats, _load_resolver, iter_extractions
+    from ..pipeline import RunStats, iter_extractions, resolution_builder
     from ..resolve import entity_table
 
-    resolver = _load_resolver(overrides)
+    builder = resolution_builder(overrides)
     stats = RunStats()
     for ex in iter_extractions(input_path or _sample(), rejects=stats.rejects):
-        resolver.learn(ex)
-    resolver.finalize()
-    rows = entity_table(resolver, type=type_, search=search)
+        builder.learn(ex)
+    rows = entity_table(builder.build(), type=type_, search=search)
     click.echo(render_rows(rows, fmt))
 
 
