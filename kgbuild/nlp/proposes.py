@@ -73,11 +73,24 @@ def _modifier(m: _Mention, text: str, sent_start: int, lexicon: set[tuple[int, i
     known = (m.start, m.end) in lexicon or not any(ch.isupper() for ch in surface)
     if _NAME_THEN_HEAD.match(text, m.end) and (known or text[m.end:m.end + 1] == "-"):
         return True
+    # "a graph-free Multilayer Perceptron (MLP) based model M3-Net", "a novel chain-of-thought (CoT) schema"
+    close = re.match(r"\)", text[m.end:m.end + 1]) and "(" in text[max(sent_start, m.start - 2):m.start]
+    if close and (_NAME_THEN_HEAD.match(text, m.end + 1) or re.match(r"\s*-?\s*based\b", text[m.end + 1:m.end + 12])):
+        return True
+    if re.match(r"\s+based\b", text[m.end:m.end + 7]):
+        return True
     before = text[max(sent_start, m.start - 40):m.start]
     # the word right before is capitalised and glued to the mention: part of an unknown longer name
     return bool(re.search(r"(?<![.:;!?]\s)\b[A-Z][\w]*(?:-[\w]+)*\s$", before)) and not re.search(
         r"\b(?:We|In|This|Our|Here|To|Finally|First|Second|Specifically|Moreover|Furthermore|Additionally|Then)\s$",
         before)
+
+
+def _seen_before(m: _Mention, mentions: list[_Mention], sent: tuple[int, int], title_end: int) -> bool:
+    """Was this name already used in an earlier sentence of the abstract (so it is someone else's,
+    the thing the proposal modifies)? The title does not count."""
+    key = match_key(m.name)
+    return any(o.start > title_end and o.end <= sent[0] and match_key(o.name) == key for o in mentions)
 
 
 def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
@@ -153,6 +166,8 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
                     break
                 if _modifier(m, text, sent[0], lexicon):
                     continue
+                if _seen_before(m, mentions, sent, title_end):
+                    continue  # "AS-norm does not learn ... we propose a trainable AS-norm": not new
                 if called_at is not None and c.end <= called_at and m.start < called_at:
                     continue
                 first = m
