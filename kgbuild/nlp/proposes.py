@@ -70,7 +70,9 @@ def _modifier(m: _Mention, text: str, sent_start: int, lexicon: set[tuple[int, i
     "a novel PEFT method", "a CLIP-based discriminator", "a Memory-Sharing Backpropagation strategy".
     A coined capitalised name before a head noun is the name ("the Triple Alignment module")."""
     surface = text[m.start:m.end]
-    known = (m.start, m.end) in lexicon or not any(ch.isupper() for ch in surface)
+    # a known name (lexicon) before a head noun modifies it ("a novel PEFT method"); a coined
+    # lower-case phrase before "scheme"/"method" is the name ("a superblock pruning scheme")
+    known = (m.start, m.end) in lexicon or (not any(ch.isupper() for ch in surface) and _generic_phrase(surface))
     if _NAME_THEN_HEAD.match(text, m.end) and (known or text[m.end:m.end + 1] == "-"):
         return True
     # "a graph-free Multilayer Perceptron (MLP) based model M3-Net", "a novel chain-of-thought (CoT) schema"
@@ -84,6 +86,16 @@ def _modifier(m: _Mention, text: str, sent_start: int, lexicon: set[tuple[int, i
     return bool(re.search(r"(?<![.:;!?]\s)\b[A-Z][\w]*(?:-[\w]+)*\s$", before)) and not re.search(
         r"\b(?:We|In|This|Our|Here|To|Finally|First|Second|Specifically|Moreover|Furthermore|Additionally|Then)\s$",
         before)
+
+
+# lower-case names that are established families, not coined: "a novel contrastive learning framework"
+_GENERIC_WORDS = re.compile(r"\b(?:learning|fine-?tuning|tuning|training|adaptation|attention|network|"
+                            r"networks|model|models|transformer|distillation|regression|classification|"
+                            r"prompting|augmentation|optimization|retrieval|generation|detection|segmentation)$", re.I)
+
+
+def _generic_phrase(surface: str) -> bool:
+    return bool(_GENERIC_WORDS.search(surface)) or len(surface.split()) == 1
 
 
 def _seen_before(m: _Mention, mentions: list[_Mention], sent: tuple[int, int], title_end: int) -> bool:
@@ -202,6 +214,10 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
             elif (_OUR_COINED_BEFORE.search(lead) and _coined(m, text, lexicon)
                   and _NAME_THEN_HEAD.match(text, m.end)):
                 emit(m, sent, "propose:our-coined")  # "our multilingual mParamanu model"
+            elif (_NOVEL_BEFORE.search(lead) and _coined(m, text, lexicon) and re.match(r"\s*\(", tail)
+                  and not _OTHERS_WORK.search(text, sent[0], sent[1])):
+                # "in conjunction with a novel Complete Attention Control Mechanism (CACM)"
+                emit(_chain_head(s_mentions, i, text), sent, "propose:novel-coined")
         # "we propose ARREST, which comprises three components: (i) adversarial finetuning (AFT),
         # (ii) ...": the coined components of a proposal are proposals too
         if any(p.evidence.start >= sent[0] and p.evidence.end <= sent[1] for p in out.values()):
@@ -218,6 +234,7 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
 _OUR_METHOD_APPOSITION = re.compile(
     r"(?<!with )(?<!using )(?<!via )(?<!by )\b(?:our|the\s+proposed)\s+(?-i:[a-z][\w-]*\s+){0,2}?(?:method|approach|framework|model|system|technique|"
     r"algorithm|architecture|pipeline|solution),\s*(?:called\s+|named\s+|dubbed\s+)?$", re.I)
+_NOVEL_BEFORE = re.compile(r"\b(?:a|an|our)\s+(?:[\w-]+\s+){0,2}?(?:novel|new)\s+(?:[\w-]+\s+){0,2}?$", re.I)
 _OUR_COINED_BEFORE = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}$", re.I)
 _COMPONENTS = re.compile(r"\b(?:consist(?:s|ing)?\s+of|compris(?:es|ing|e)|composed\s+of|made\s+up\s+of|"
                          r"(?:two|three|four|five)\s+(?:key\s+|main\s+|core\s+|novel\s+)?"
