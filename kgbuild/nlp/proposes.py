@@ -215,7 +215,7 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
                   and _NAME_THEN_HEAD.match(text, m.end)):
                 emit(m, sent, "propose:our-coined")  # "our multilingual mParamanu model"
             elif (_NOVEL_BEFORE.search(lead) and _coined(m, text, lexicon) and re.match(r"\s*\(", tail)
-                  and not _OTHERS_WORK.search(text, sent[0], sent[1])):
+                  and not _HEAD_AFTER_ACRONYM.match(tail) and not _OTHERS_WORK.search(text, sent[0], sent[1])):
                 # "in conjunction with a novel Complete Attention Control Mechanism (CACM)"
                 emit(_chain_head(s_mentions, i, text), sent, "propose:novel-coined")
         # "we propose ARREST, which comprises three components: (i) adversarial finetuning (AFT),
@@ -234,6 +234,8 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
 _OUR_METHOD_APPOSITION = re.compile(
     r"(?<!with )(?<!using )(?<!via )(?<!by )\b(?:our|the\s+proposed)\s+(?-i:[a-z][\w-]*\s+){0,2}?(?:method|approach|framework|model|system|technique|"
     r"algorithm|architecture|pipeline|solution),\s*(?:called\s+|named\s+|dubbed\s+)?$", re.I)
+# "a novel Parameter-Efficient Fine-Tuning (PEFT) method": the name modifies a head noun
+_HEAD_AFTER_ACRONYM = re.compile(r"\s*\([^()]{1,30}\)" + _NAME_THEN_HEAD.pattern, re.I)
 _NOVEL_BEFORE = re.compile(r"\b(?:a|an|our)\s+(?:[\w-]+\s+){0,2}?(?:novel|new)\s+(?:[\w-]+\s+){0,2}?$", re.I)
 _OUR_COINED_BEFORE = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}$", re.I)
 _COMPONENTS = re.compile(r"\b(?:consist(?:s|ing)?\s+of|compris(?:es|ing|e)|composed\s+of|made\s+up\s+of|"
