@@ -118,10 +118,11 @@ def object_candidates(rules: SlotRules, text: str, sent: tuple[int, int], system
              for m in systems if _in(m.start, m.end, sent)]
     for ph in family_phrase_units(rules, text, sent):
         inside = [u for u in units if ph.start <= u.start and u.end <= ph.end]
-        fam_end = ph.start + len(ph.name)
+        fam_start = text.find(ph.name, ph.start, ph.end)
+        fam_end = fam_start + len(ph.name)
         if any(u.start < ph.start < u.end or u.start < fam_end < u.end for u in units):
             continue  # the phrase cuts a name
-        if inside and any(u.start == ph.start and u.end == fam_end for u in inside):
+        if inside and any(u.start == fam_start and u.end == fam_end for u in inside):
             continue  # the family is itself a mention: the class-family rule names it
         units = [u for u in units if u not in inside] + [ph]
     taken = bytearray(sent[1] + 1)
@@ -213,7 +214,7 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
 
 
 def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_Mention], proposed: list[str],
-                   clause_objects: list, rules: SlotRules, own: str | None) -> Subject | None:
+                   clause_objects: list, rules: SlotRules, own: str | None, first_cue: int | None = None) -> Subject | None:
     """The claim's subject: the first system of the cue's clause that is not inside a prepositional
     phrase, or ``own`` (the paper's proposal) for a self-reference or an elided subject."""
     # the clause of the cue: "X is strong, but these approaches underperform Y" -> not X
@@ -251,7 +252,9 @@ def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_M
         rid = self_reference(rules, text, start, cue.start)
         if rid:
             return Subject(own, rid)
-    if _OTHER_SUBJECT.search(lead) or re.search(r"\b(?:which|who)\b[^,]*$", lead):
+    # "X outperforms existing methods and is on par with Y": the subject stands before the first cue
+    subject_lead = text[start:first_cue] if first_cue is not None and start <= first_cue < cue.start else lead
+    if _OTHER_SUBJECT.search(subject_lead) or re.search(r"\b(?:which|who)\b[^,]*$", subject_lead):
         return None
     if _OTHERS_WORK.search(text, sent[0], sent[1]):
         return None  # "PoT ... is recently proposed to improve over prompt-tuning": not ours
@@ -356,7 +359,8 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str], *,
         if not objs:
             continue
         sent_objs = [m for m in used_as_object if _in(m.start, m.end, sent)]
-        subject = subject_before(cue, sent, text, systems, proposed, sent_objs + objs, rules, own)
+        first_cue = min((c.start for c in rel_cues if sent[0] <= c.start < cue.start), default=None)
+        subject = subject_before(cue, sent, text, systems, proposed, sent_objs + objs, rules, own, first_cue)
         if subject is None:
             continue
         subjects = [subject] + [Subject(n, "subject:coordination")

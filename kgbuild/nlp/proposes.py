@@ -81,6 +81,8 @@ def _modifier(m: _Mention, text: str, sent_start: int, lexicon: set[tuple[int, i
         return True
     if re.match(r"\s+based\b", text[m.end:m.end + 7]):
         return True
+    if _HEAD_AFTER_ACRONYM.match(text, m.end) or re.match(r"\s*\([^()]{1,30}\)\s*-?\s*based\b", text[m.end:m.end + 50]):
+        return True  # "Multilayer Perceptron (MLP) based model", "a Parameter-Efficient Fine-Tuning (PEFT) method"
     before = text[max(sent_start, m.start - 40):m.start]
     # the word right before is capitalised and glued to the mention: part of an unknown longer name
     return bool(re.search(r"(?<![.:;!?]\s)\b[A-Z][\w]*(?:-[\w]+)*\s$", before)) and not re.search(

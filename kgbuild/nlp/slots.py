@@ -172,7 +172,7 @@ def family_phrase_units(rules: SlotRules, text: str, sent: tuple[int, int]) -> l
         if _NAMED_AFTER_CLASS.match(text, m.end()):
             continue  # "compression methods using low rank approximation": the named one is the object
         if fam:
-            out.append(Unit(m.start("family"), m.end(), fam, "Method", r.id))
+            out.append(Unit(m.start(), m.end(), fam, "Method", r.id))
     return out
 
 
