@@ -34,7 +34,8 @@ from kgbuild.nlp.proposes import _OTHERS_WORK
 from kgbuild.nlp.rules import RELATION_LABELS, SYSTEM_TYPES
 from kgbuild.nlp.slots import (_CLASS_APPOSITIVE, _CLAUSE_BREAK, _CLAUSE_OPENER, _COORD_GAP, _ELIDED_SUBJECT,
                                _GENERIC_HEAD, SlotRules, Unit, _chain_head, _in_parenthetical, _tool_of,
-                               baseline_units, family_units, self_reference, slot_rules)
+                               baseline_units, family_phrase_units, family_units, self_reference,
+                               slot_rules)
 from kgbuild.nlp.text import (_NON_SUBJECT_BEFORE, _Cue, _cues, _doc_mentions, _in, _Mention, _proposed_keys,
                               _sentences, _text)
 from kgbuild.records import Comparison, Entity, Evidence
@@ -48,6 +49,14 @@ _OBJ_GAP_HEAD = re.compile(r"\b(?:model|models|baseline|baselines|counterpart|co
                            r"methods|approaches|techniques)\s+"
                            r"(?:with|using|trained with|based on|via)\s*$", re.I)
 _COORD_GAP_UNKNOWN = re.compile(r"\s*,\s*[A-Z][\w.\-]*(?:\s+[\w.\-]+){0,2}\s*,\s*(?:and\s+|or\s+)?")
+# "DRO and Kahneman-Tversky Optimization (KTO)": an unrecognised long form before its acronym
+_COORD_GAP_LONG_FORM = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+[A-Z][\w.\-]*(?:\s+[\w.\-]+){0,3}\s*\(\s*")
+# "4% improvement over X and 8% over Y": an elided cue before the next object
+_COORD_GAP_ELIDED = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+(?:by\s+)?[+\-]?\d+(?:\.\d+)?\s*(?:\\?%|points?|pp)?\s+"
+                               r"(?:over|than|compared\s+(?:to|with)|against)\s+(?:a\s+|an\s+|the\s+)?")
+# "both UNITER and OpenAI CLIP": one capitalised word before a coordinated name
+_COORD_GAP_QUALIFIED = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+[A-Z][\w\-]*\s+")
+_THAT_OF = re.compile(r"^\s*(?:that|those)\s+of\b", re.I)
 _MATCH_PREV_OK = {",", "and", "or", "while", "can", "could", "to", "nearly", "almost", "closely", "even",
                   "also", "thereby", "largely", "fully", "which", "that", "often", "will", "would", "may",
                   "might", "does", "do", "only", "still", "successfully", "roughly", "approximately",
@@ -62,8 +71,9 @@ _PURPOSE_BEFORE = re.compile(r"\b(?:proposed|designed|developed|introduced|aims?
 # "Compared to LoRA, MELoRA achieves better performance": the relation of a "compared to" cue comes
 # from a polarity word of its clause
 _POLARITY = re.compile(
-    r"\b(?:(?P<both>(?:comparable|competitive|similar|on par)\s+(?:or|and)\s+(?:even\s+|sometimes\s+)?"
-    r"(?:better|superior|higher))|(?P<out>better|superior|higher|stronger|improv(?:es|ed|ements?|ing)|gains?|"
+    r"\b(?:(?P<both>(?:comparable|competitive|similar|on par)\s*,?\s+(?:or|and)\s+(?:even\s+|sometimes\s+)?"
+    r"(?:better|superior|higher)|(?:better|superior|higher)\s*,?\s+(?:or|and)\s+(?:at\s+least\s+)?"
+    r"(?:comparable|competitive|similar|on par))|(?P<out>better|superior|higher|stronger|improv(?:es|ed|ements?|ing)|gains?|increases?|"
     r"outperform\w*|surpass\w*|boosts?)|(?P<cmp>comparable|competitive|competitively|comparably|similar|"
     r"on par|equivalent|matches|matching))\b", re.I)
 # "higher memory cost compared to X" is no win
@@ -106,6 +116,15 @@ def object_candidates(rules: SlotRules, text: str, sent: tuple[int, int], system
     paraphrases and lower-case family classes that no mention covers."""
     units = [_canonical(rules, Unit(m.start, m.end, m.name, m.type, "object:named"))
              for m in systems if _in(m.start, m.end, sent)]
+    for ph in family_phrase_units(rules, text, sent):
+        inside = [u for u in units if ph.start <= u.start and u.end <= ph.end]
+        fam_start = text.find(ph.name, ph.start, ph.end)
+        fam_end = fam_start + len(ph.name)
+        if any(u.start < ph.start < u.end or u.start < fam_end < u.end for u in units):
+            continue  # the phrase cuts a name
+        if inside and any(u.start == fam_start and u.end == fam_end for u in inside):
+            continue  # the family is itself a mention: the class-family rule names it
+        units = [u for u in units if u not in inside] + [ph]
     taken = bytearray(sent[1] + 1)
     for u in units:
         taken[u.start:u.end] = b"\x01" * (u.end - u.start)
@@ -149,6 +168,7 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
     gap = text[cue.end:first.start]
     head = _OBJ_GAP_HEAD.search(gap)
     check = gap[:head.start()] if head else gap
+    check = _THAT_OF.sub(" ", check, count=1)  # "matching or exceeding that of recent GTs"
     if len(gap) > 70 or _OBJ_GAP_BLOCK.search(check) or len(gap.split()) > 8:
         return []
     if first.decision == "object:named":
@@ -175,7 +195,9 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
         g = text[prev.end:u.start]
         if g.lstrip().startswith(")") and text[prev.start - 1:prev.start].strip() in ("(", ""):
             g = g.lstrip()[1:]  # after a parenthesised alias: "GPT-3.5-Turbo (ChatGPT), ..."
-        if _COORD_GAP.fullmatch(g) or _COORD_GAP_UNKNOWN.fullmatch(g):
+        if (_COORD_GAP.fullmatch(g) or _COORD_GAP_UNKNOWN.fullmatch(g) or _COORD_GAP_ELIDED.fullmatch(g)
+                or _COORD_GAP_QUALIFIED.fullmatch(g)
+                or (_COORD_GAP_LONG_FORM.fullmatch(g) and text.startswith(")", u.end))):
             # an unrecognised list member ("Bloom 7B") does not end the list
             if u.decision == "object:named" and rules.class_family.regex.match(text, u.end) \
                     and not rules.class_examples.regex.match(text, u.end):
@@ -192,7 +214,7 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
 
 
 def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_Mention], proposed: list[str],
-                   clause_objects: list, rules: SlotRules, own: str | None) -> Subject | None:
+                   clause_objects: list, rules: SlotRules, own: str | None, first_cue: int | None = None) -> Subject | None:
     """The claim's subject: the first system of the cue's clause that is not inside a prepositional
     phrase, or ``own`` (the paper's proposal) for a self-reference or an elided subject."""
     # the clause of the cue: "X is strong, but these approaches underperform Y" -> not X
@@ -230,7 +252,9 @@ def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_M
         rid = self_reference(rules, text, start, cue.start)
         if rid:
             return Subject(own, rid)
-    if _OTHER_SUBJECT.search(lead) or re.search(r"\b(?:which|who)\b[^,]*$", lead):
+    # "X outperforms existing methods and is on par with Y": the subject stands before the first cue
+    subject_lead = text[start:first_cue] if first_cue is not None and start <= first_cue < cue.start else lead
+    if _OTHER_SUBJECT.search(subject_lead) or re.search(r"\b(?:which|who)\b[^,]*$", subject_lead):
         return None
     if _OTHERS_WORK.search(text, sent[0], sent[1]):
         return None  # "PoT ... is recently proposed to improve over prompt-tuning": not ours
@@ -335,7 +359,8 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str], *,
         if not objs:
             continue
         sent_objs = [m for m in used_as_object if _in(m.start, m.end, sent)]
-        subject = subject_before(cue, sent, text, systems, proposed, sent_objs + objs, rules, own)
+        first_cue = min((c.start for c in rel_cues if sent[0] <= c.start < cue.start), default=None)
+        subject = subject_before(cue, sent, text, systems, proposed, sent_objs + objs, rules, own, first_cue)
         if subject is None:
             continue
         subjects = [subject] + [Subject(n, "subject:coordination")

@@ -70,14 +70,41 @@ def _modifier(m: _Mention, text: str, sent_start: int, lexicon: set[tuple[int, i
     "a novel PEFT method", "a CLIP-based discriminator", "a Memory-Sharing Backpropagation strategy".
     A coined capitalised name before a head noun is the name ("the Triple Alignment module")."""
     surface = text[m.start:m.end]
-    known = (m.start, m.end) in lexicon or not any(ch.isupper() for ch in surface)
+    # a known name (lexicon) before a head noun modifies it ("a novel PEFT method"); a coined
+    # lower-case phrase before "scheme"/"method" is the name ("a superblock pruning scheme")
+    known = (m.start, m.end) in lexicon or (not any(ch.isupper() for ch in surface) and _generic_phrase(surface))
     if _NAME_THEN_HEAD.match(text, m.end) and (known or text[m.end:m.end + 1] == "-"):
         return True
+    # "a graph-free Multilayer Perceptron (MLP) based model M3-Net", "a novel chain-of-thought (CoT) schema"
+    close = re.match(r"\)", text[m.end:m.end + 1]) and "(" in text[max(sent_start, m.start - 2):m.start]
+    if close and (_NAME_THEN_HEAD.match(text, m.end + 1) or re.match(r"\s*-?\s*based\b", text[m.end + 1:m.end + 12])):
+        return True
+    if re.match(r"\s+based\b", text[m.end:m.end + 7]):
+        return True
+    if _HEAD_AFTER_ACRONYM.match(text, m.end) or re.match(r"\s*\([^()]{1,30}\)\s*-?\s*based\b", text[m.end:m.end + 50]):
+        return True  # "Multilayer Perceptron (MLP) based model", "a Parameter-Efficient Fine-Tuning (PEFT) method"
     before = text[max(sent_start, m.start - 40):m.start]
     # the word right before is capitalised and glued to the mention: part of an unknown longer name
     return bool(re.search(r"(?<![.:;!?]\s)\b[A-Z][\w]*(?:-[\w]+)*\s$", before)) and not re.search(
         r"\b(?:We|In|This|Our|Here|To|Finally|First|Second|Specifically|Moreover|Furthermore|Additionally|Then)\s$",
         before)
+
+
+# lower-case names that are established families, not coined: "a novel contrastive learning framework"
+_GENERIC_WORDS = re.compile(r"\b(?:learning|fine-?tuning|tuning|training|adaptation|attention|network|"
+                            r"networks|model|models|transformer|distillation|regression|classification|"
+                            r"prompting|augmentation|optimization|retrieval|generation|detection|segmentation)$", re.I)
+
+
+def _generic_phrase(surface: str) -> bool:
+    return bool(_GENERIC_WORDS.search(surface)) or len(surface.split()) == 1
+
+
+def _seen_before(m: _Mention, mentions: list[_Mention], sent: tuple[int, int], title_end: int) -> bool:
+    """Was this name already used in an earlier sentence of the abstract (so it is someone else's,
+    the thing the proposal modifies)? The title does not count."""
+    key = match_key(m.name)
+    return any(o.start > title_end and o.end <= sent[0] and match_key(o.name) == key for o in mentions)
 
 
 def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
@@ -153,6 +180,8 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
                     break
                 if _modifier(m, text, sent[0], lexicon):
                     continue
+                if _seen_before(m, mentions, sent, title_end):
+                    continue  # "AS-norm does not learn ... we propose a trainable AS-norm": not new
                 if called_at is not None and c.end <= called_at and m.start < called_at:
                     continue
                 first = m
@@ -187,6 +216,10 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
             elif (_OUR_COINED_BEFORE.search(lead) and _coined(m, text, lexicon)
                   and _NAME_THEN_HEAD.match(text, m.end)):
                 emit(m, sent, "propose:our-coined")  # "our multilingual mParamanu model"
+            elif (_NOVEL_BEFORE.search(lead) and _coined(m, text, lexicon) and re.match(r"\s*\(", tail)
+                  and not _HEAD_AFTER_ACRONYM.match(tail) and not _OTHERS_WORK.search(text, sent[0], sent[1])):
+                # "in conjunction with a novel Complete Attention Control Mechanism (CACM)"
+                emit(_chain_head(s_mentions, i, text), sent, "propose:novel-coined")
         # "we propose ARREST, which comprises three components: (i) adversarial finetuning (AFT),
         # (ii) ...": the coined components of a proposal are proposals too
         if any(p.evidence.start >= sent[0] and p.evidence.end <= sent[1] for p in out.values()):
@@ -203,6 +236,9 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
 _OUR_METHOD_APPOSITION = re.compile(
     r"(?<!with )(?<!using )(?<!via )(?<!by )\b(?:our|the\s+proposed)\s+(?-i:[a-z][\w-]*\s+){0,2}?(?:method|approach|framework|model|system|technique|"
     r"algorithm|architecture|pipeline|solution),\s*(?:called\s+|named\s+|dubbed\s+)?$", re.I)
+# "a novel Parameter-Efficient Fine-Tuning (PEFT) method": the name modifies a head noun
+_HEAD_AFTER_ACRONYM = re.compile(r"\s*\([^()]{1,30}\)" + _NAME_THEN_HEAD.pattern, re.I)
+_NOVEL_BEFORE = re.compile(r"\b(?:a|an|our)\s+(?:[\w-]+\s+){0,2}?(?:novel|new)\s+(?:[\w-]+\s+){0,2}?$", re.I)
 _OUR_COINED_BEFORE = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}$", re.I)
 _COMPONENTS = re.compile(r"\b(?:consist(?:s|ing)?\s+of|compris(?:es|ing|e)|composed\s+of|made\s+up\s+of|"
                          r"(?:two|three|four|five)\s+(?:key\s+|main\s+|core\s+|novel\s+)?"

@@ -32,7 +32,8 @@ from kgbuild.errors import ExtractError
 from kgbuild.nlp.rules import PATTERN_DIR, SLOTS_FILE, load_rules
 from kgbuild.nlp.text import _Mention
 
-SLOT_KINDS = {"subject": ("self-reference",), "object": ("baseline", "class-head", "examples", "no-family"),
+SLOT_KINDS = {"subject": ("self-reference",),
+              "object": ("baseline", "class-head", "examples", "no-family", "family-phrase"),
               "family": ("",)}
 
 
@@ -68,6 +69,7 @@ class SlotRules:
     class_no_family: SlotRule
     families: tuple[SlotRule, ...]
     family_regex: re.Pattern[str]  # any family name, anchored alternation
+    family_phrase: SlotRule | None = None
 
     def family_at(self, text: str, pos: int, endpos: int) -> tuple[int, SlotRule] | None:
         """The family name starting at ``pos`` (its end and rule), the longest first."""
@@ -99,7 +101,8 @@ def load_slot_rules(path: str | Path | None = None) -> SlotRules:
         one = lambda k: by_role[k][0]  # noqa: E731
         return SlotRules(tuple(by_role.get("self-reference", ())), tuple(by_role.get("baseline", ())),
                          one("class-head"), one("examples"), one("no-family"), families,
-                         re.compile("|".join(f"(?:{r.regex.pattern})" for r in families) or "(?!)"))
+                         re.compile("|".join(f"(?:{r.regex.pattern})" for r in families) or "(?!)"),
+                         (by_role.get("family-phrase") or [None])[0])
     except KeyError as exc:
         raise ExtractError(f"{path}: no rule of kind {exc.args[0]!r} (each object kind needs one)") from exc
 
@@ -151,6 +154,25 @@ def family_units(rules: SlotRules, text: str, sent: tuple[int, int], taken: byte
         if head is None or any(taken[s:e]):
             continue
         out.append(Unit(s, head.end(), fam.name, "Method", f"{rules.class_family.id} + {fam.id}"))
+    return out
+
+
+_NAMED_AFTER_CLASS = re.compile(r"\s+(?:using|with|based\s+on|via|such\s+as|like|including)\b", re.I)
+
+
+def family_phrase_units(rules: SlotRules, text: str, sent: tuple[int, int]) -> list[Unit]:
+    """"other recent dense retrieval systems": a qualified class whose technique phrase names the
+    family (``object:class-family-phrase``); the unit spans the class, named by the phrase."""
+    r = rules.family_phrase
+    if r is None:
+        return []
+    out = []
+    for m in r.regex.finditer(text, sent[0], sent[1]):
+        fam = m.group("family")
+        if _NAMED_AFTER_CLASS.match(text, m.end()):
+            continue  # "compression methods using low rank approximation": the named one is the object
+        if fam:
+            out.append(Unit(m.start(), m.end(), fam, "Method", r.id))
     return out
 
 

@@ -8,16 +8,22 @@ extraction compute it once.
 * ``doc_text(doc)``: ``doc.text`` read once per Doc (the tokenizer stores it already).
 * ``sentences(doc)``: sentence char ranges: the title is its own sentence; pieces split after an
   abbreviation ("e.g.", "vs.", "et al.") or before a lower-case / digit start are re-joined.
+  The ``kgbuild_sentences`` component (``build_nlp`` runs it after the entity components) writes
+  the same boundaries back to the doc, so ``doc.sents`` - read by entity evidence and
+  ``kgbuild explain`` - and the claims grammars see one segmentation.
 * ``doc_mentions(doc, entities, n)``: non-overlapping entity mentions, longest first.
 * ``cue_spans(doc)``: the cue spans of ``kgbuild_cues`` as small records.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
+import numpy
 from spacy.attrs import IDX, SENT_START
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from kgbuild.records import Entity
@@ -112,6 +118,33 @@ def _compute_sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
     return merged
 
 
+def align_sentences(doc: Doc) -> Doc:
+    """Write ``sentences(doc)`` back as the doc's sentence starts (one array call), so that
+    ``[(s.start_char, s.end_char) for s in doc.sents]`` gives the same sentences (up to
+    surrounding whitespace). Whitespace tokens before a sentence stay in the previous one."""
+    n = len(doc)
+    if n == 0:
+        return doc
+    text = _text(doc)
+    sents = _compute_sentences(doc, text)
+    idx = doc.to_array([IDX]).tolist()
+    values = [-1] * n
+    values[0] = 1
+    for s, _ in sents:
+        i = bisect_left(idx, s)
+        if i < n:
+            values[i] = 1
+    doc.from_array([SENT_START], numpy.array(values, dtype="int64").astype("uint64").reshape(n, 1))
+    doc.user_data[_SENTS_CACHE] = sents
+    return doc
+
+
+@Language.component("kgbuild_sentences", assigns=["token.is_sent_start", "doc.sents"])
+def sentences_component(doc: Doc) -> Doc:
+    """Align ``doc.sents`` with the claims' sentences (see ``align_sentences``)."""
+    return align_sentences(doc)
+
+
 _ABBREV_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|al|approx|Fig|Tab|Eq|Sec|resp|w\.r\.t)\.?|\be\.g\.,?|\bi\.e\.,?)$")
 
 
@@ -181,7 +214,7 @@ cue_spans = _cues
 Mention = _Mention
 CueSpan = _Cue
 
-__all__ = ["CUES_KEY", "CueSpan", "Mention", "cue_spans", "doc_mentions", "doc_text", "sentences",
+__all__ = ["align_sentences", "sentences_component", "CUES_KEY", "CueSpan", "Mention", "cue_spans", "doc_mentions", "doc_text", "sentences",
            "_Cue", "_Mention", "_NON_SUBJECT_BEFORE", "_ABBREV_END", "_compute_sentences", "_cues",
            "_doc_mentions", "_in", "_mentions", "_proposed_keys", "_raw_sentences", "_sentences", "_text",
            "_TEXT_CACHE", "_SENTS_CACHE", "_MENTIONS_CACHE"]
