@@ -329,14 +329,14 @@ class PatternRules:
                     all_heads = [*row["heads"], *row.get("task_heads", ())]
                     heads = "|".join(re.escape(h) for h in sorted(all_heads, key=len, reverse=True))
                     r.technique_word = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-                    r.technique_rx = re.compile(rf"(?<=[a-z0-9] )({heads})(?![\w\-])")
+                    r.technique_rx = re.compile(rf"\b({heads})(?![\w\-])")
                     r.technique_hyphen_heads = frozenset(row.get("need_hyphen", ()))
                     r.technique_stop = frozenset(row.get("stop_modifiers", ()))
                     r.technique_task_heads = frozenset(row.get("task_heads", ()))
                 elif kind == "dataset_list":
                     r.dataset_item = re.compile(row["item"])
                     r.dataset_gap = re.compile(row["gap"])
-                    r.dataset_lead = re.compile(row["lead"], re.I)
+                    r.dataset_lead = re.compile(row["lead"])  # matched on lower-cased text
                     r.dataset_stop = frozenset(row.get("stop", ()))
                     r.dataset_min_items = int(row.get("min_items", 2))
                 elif kind == "cue_skip":
@@ -344,7 +344,7 @@ class PatternRules:
                 elif kind == "task_phrases":
                     heads = "|".join(re.escape(h) for h in sorted(row["heads"], key=len, reverse=True))
                     r.task_word = re.compile(rf"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|{row['acronym']})")
-                    r.task_rx = re.compile(rf"(?<=[a-zA-Z0-9] )({heads})(?![\w\-])")
+                    r.task_rx = re.compile(rf"\b({heads})(?![\w\-])")
                     r.task_stop = frozenset(row.get("stop", ()))
                     r.task_allow = frozenset(row.get("allow", ()))
                 elif kind == "abstract_only":
@@ -881,6 +881,8 @@ class EntityPatterns:
         out = []
         word = rules.technique_word
         for m in rx.finditer(text):  # heads are rare: find them, then read the words before
+            if m.start() < 2 or text[m.start() - 1] != " " or not text[m.start() - 2].isalnum():
+                continue
             head = m.group(1)
             mods = _words_before(text, m.start(), 2, word)
             keep: list[str] = []
@@ -925,6 +927,8 @@ class EntityPatterns:
         word = self.rules.task_word
         out = []
         for m in rx.finditer(text):  # heads are rare: find them, then read the words before
+            if m.start() < 2 or text[m.start() - 1] != " " or not text[m.start() - 2].isalnum():
+                continue
             head = m.group(1)
             mods = _words_before(text, m.start(), 3, word)
             keep: list[str] = []
@@ -1072,10 +1076,18 @@ class EntityPatterns:
             return []
         text = self._text
         body = text.find("\n") + 1
-        by_start = {s.start_char: s for s in spans}
-        datasets = [s for s in spans if s.label_ == "Dataset" and s.start_char >= body]
+        by_start: dict[int, Span] = {}  # the longest candidate starting at each offset
+        for s in spans:
+            old = by_start.get(s.start_char)
+            if old is None or s.end_char > old.end_char:
+                by_start[s.start_char] = s
+        datasets = [s for s in by_start.values() if s.label_ == "Dataset" and s.start_char >= body]
         starts: list[int] = [s.start_char for s in datasets]
-        starts.extend(m.end() for m in lead.finditer(text, body))  # where a list is introduced
+        low = text.lower()  # the lead rule is lower-case: case-insensitive scanning costs more
+        if len(low) == len(text):
+            starts.extend(m.end() for m in lead.finditer(low, body))  # where a list is introduced
+        else:
+            starts.extend(body + m.end() for m in re.finditer(lead.pattern, text[body:], re.I))
         out: list[Span] = []
         seen: set[int] = set()
         for first in sorted(set(starts)):
@@ -1174,7 +1186,7 @@ class EntityPatterns:
                    Span(doc, s.start, s.end, label=retyped[s.kb_id_], kb_id=s.kb_id_, span_id=s.id_)
                    for s in ctx]
         found.extend(ctx)
-        for s in self.dataset_list_spans(doc, resolve_overlaps(found + lexicon)):
+        for s in self.dataset_list_spans(doc, found + lexicon):
             found.append(s)
             coined.setdefault(st(s), (s.label_, s.kb_id_))
         found.extend(self.mention_spans(doc, {k: v for k, v in coined.items() if k not in lexicon_texts}))

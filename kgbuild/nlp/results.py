@@ -84,8 +84,15 @@ def _rules() -> dict[str, ResultRule]:
     return _RULES
 
 
+_PATTERNS: dict[str, re.Pattern[str]] = {}  # id -> compiled regex, filled on first use
+
+
 def _rx(rule_id: str) -> re.Pattern[str]:
-    return _rules()[rule_id].regex
+    try:
+        return _PATTERNS[rule_id]
+    except KeyError:
+        _PATTERNS.update({k: r.regex for k, r in _rules().items()})
+        return _PATTERNS[rule_id]
 
 
 _REQUIRED = (
@@ -233,10 +240,22 @@ def _quantity_rules() -> list[ResultRule]:
 
 
 # --------------------------------------------------------------------------- subject slot
+_CLAUSES: dict[tuple[int, int], tuple[list[int], list[int]]] = {}  # per find_results call
+
+
 def _clause_start(pos: int, sent: tuple[int, int], text: str) -> int:
+    """Where the clause holding ``pos`` starts (after "; ", ", while", "but" ...). The breaks of a
+    sentence are found once per ``find_results`` call."""
+    breaks = _CLAUSES.get(sent)
+    if breaks is None:
+        found = list(_rx("subject:clause-break").finditer(text, sent[0], sent[1]))
+        breaks = _CLAUSES[sent] = ([m.start() for m in found], [m.end() for m in found])
+    starts, ends = breaks
     start = sent[0]
-    for b in _rx("subject:clause-break").finditer(text, sent[0], pos):
-        start = b.end()
+    for b_start, b_end in zip(starts, ends):
+        if b_end > pos:
+            break
+        start = b_end
     return start
 
 
@@ -561,6 +580,8 @@ def _parallel_datasets(nums: list[_Num], sent: tuple[int, int], text: str, datas
     """"Evaluated on Cora, Citeseer, and PubMed, X achieves 82.5%, 72.5%, and 81.6%" (no
     "respectively"): a chain of k numbers and a coordination of exactly k datasets in one sentence
     pair up in order. Runs only where no "respectively" list decided."""
+    if len(nums) < 2 or sum(1 for d in datasets if d.start >= sent[0] and d.end <= sent[1]) < 2:
+        return
     if _rx("list:respectively").search(text, sent[0], sent[1]):
         return
     gap, aside = _rx("list:number-gap"), _rx("list:aside")
@@ -655,6 +676,7 @@ def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[
     """Reported numbers with their subject, dataset and metric (see ``eval/ANNOTATION.md`` §3)."""
     if NUMBERS_KEY not in doc.spans:
         return []
+    _CLAUSES.clear()
     text = _text(doc)
     proposed = _proposed_keys(proposed)
     mentions = _doc_mentions(doc, entities, len(text))
