@@ -108,7 +108,8 @@ _REQUIRED = (
     "subject:baseline-lead-after", "subject:vs-before", "subject:from-to", "pair:vs-gap", "pair:up-cue",
     "pair:down-cue", "pair:drop-cue", "pair:lower-better", "list:respectively", "list:number-gap",
     "list:owner-lead", "list:dataset-lead", "list:subject-lead", "list:gap", "dataset:lead-after",
-    "dataset:clause-start", "dataset:chain-gap", "dataset:fronted", "list:more-names", "dataset:paren-open",
+    "dataset:clause-start", "dataset:chain-gap", "dataset:fronted", "dataset:sentence-frame", "dataset:unknown-after",
+    "skip:unnamed-baseline", "list:more-names", "dataset:paren-open",
     "dataset:paren-inner", "dataset:paren-inner-lead", "list:sys-coordination", "list:aside",
     "subject:not-a-name",
 )
@@ -162,6 +163,8 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
         return False, None, "skip:count"
     if _rx("skip:previous-score").search(before):
         return False, None, "skip:previous-score"
+    if _rx("skip:unnamed-baseline").match(after) and _rx("subject:baseline-lead").search(before):
+        return False, None, "skip:unnamed-baseline"
     if unit == "NUM":
         if _rx("skip:year").match(written) or _rx("skip:reference-before").search(before) or (
                 _rx("skip:bracket-before").search(before) and not written.startswith(("+", "-"))):
@@ -409,6 +412,8 @@ def _dataset_for(n: _Num, ctx_end: int, sent: tuple[int, int], text: str, datase
             if len(after) > 1 and _rx("list:gap").fullmatch(text, d.end, after[1].start):
                 return None, "dataset:ambiguous-coordination"
             return d, "dataset:after"
+    if not after and _rx("dataset:unknown-after").match(text, ctx_end, min(sent[1], ctx_end + 60)):
+        return None, "dataset:unknown-after"
     # "On SST-2, X improves by +1.2%": the last dataset named before, in the same clause, and not
     # closed off in an earlier parenthesis ("(91.78% vs. 88.45%, FGVC) and 9.61% ...")
     clause = sent[0]
@@ -424,6 +429,10 @@ def _dataset_for(n: _Num, ctx_end: int, sent: tuple[int, int], text: str, datase
         if len(before) > 1 and _rx("list:gap").fullmatch(text, before[-2].end, before[-1].start):
             return None, "dataset:ambiguous-coordination"
         return before[-1], "dataset:fronted"
+    in_sent = [d for d in datasets if d.start >= sent[0] and d.end <= sent[1]]
+    if (len({d.name for d in in_sent}) == 1 and in_sent[0].end <= pos_start
+            and _rx("dataset:sentence-frame").match(text[sent[0]:in_sent[0].start])):
+        return in_sent[0], "dataset:sentence-frame"
     if before:
         d = before[-1]
         if d.start >= clause or not any(x for x in unit_numbers if d.end <= x[0] < pos_start):
