@@ -766,18 +766,22 @@ class EntityPatterns:
         return title_subject_label(subtitle, rules, name) is not None
 
     def versioned_spans(self, doc: Doc, lexicon: list[Span]) -> list[Span]:
-        """Extend Model lexicon names by versions/sizes: "LLaMA-2 7B", "Flan-T5-XXL", "T5-large"."""
+        """Extend Model lexicon names by versions/sizes ("LLaMA-2 7B", "Flan-T5-XXL", "T5-large") and
+        architecture families by a hyphen-joined size into a checkpoint, a Model ("MobileNetV3-Large",
+        "ResNet-50", "RT-DETR-R50")."""
         out = []
         rx = self._versioned_rx
         if rx is None:
             return out
         text = self._text
         for s in lexicon:
-            if s.label_ != "Model":
+            if s.label_ not in ("Model", "Method"):
                 continue
             m = rx.match(text, s.end_char)
             if not m or m.end() == s.end_char:
                 continue
+            if s.label_ == "Method" and not text.startswith("-", s.end_char):
+                continue  # an architecture family names a checkpoint only hyphen-joined: "MobileNetV3-Large"
             span = self._span(doc, s.start_char, m.end(), "Model", text[s.start_char:m.end()], "pattern:versioned-name")
             if span is not None:
                 out.append(span)
