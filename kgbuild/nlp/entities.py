@@ -76,6 +76,7 @@ RULE_PRIORITY = {
     "context:proposal": 6,
     "context:cue-word": 7,
     "context:dataset-list": 7.5,
+    "context:dataset-cue-plain": 7.5,
     "context:coined-mention": 8,
 }
 
@@ -289,9 +290,11 @@ class PatternRules:
     metric_after: frozenset[str] = frozenset()
     dataset_item: re.Pattern | None = None  # one member of a dataset list
     dataset_gap: re.Pattern | None = None  # between members
+    dataset_back: re.Pattern | None = None  # a member and a gap right before a known member
     dataset_lead: re.Pattern | None = None  # what introduces a list of datasets
     dataset_stop: frozenset[str] = frozenset()
     dataset_min_items: int = 2
+    dataset_cue_plain: re.Pattern | None = None  # "the Tmall datasets"
     task_rx: re.Pattern | None = None  # a task head after a word
     task_word: re.Pattern | None = None  # one modifier
     task_stop: frozenset[str] = frozenset()
@@ -336,9 +339,12 @@ class PatternRules:
                 elif kind == "dataset_list":
                     r.dataset_item = re.compile(row["item"])
                     r.dataset_gap = re.compile(row["gap"])
+                    r.dataset_back = re.compile(rf"(?<![\w.+\-])({row['item']}){row['gap']}$")
                     r.dataset_lead = re.compile(row["lead"])  # matched on lower-cased text
                     r.dataset_stop = frozenset(row.get("stop", ()))
                     r.dataset_min_items = int(row.get("min_items", 2))
+                elif kind == "dataset_cue_plain":
+                    r.dataset_cue_plain = re.compile(row["regex"])
                 elif kind == "cue_skip":
                     r.cue_skip = r.cue_skip | frozenset(w.lower() for w in row["words"])
                 elif kind == "task_phrases":
@@ -1094,11 +1100,29 @@ class EntityPatterns:
             starts.extend(body + m.end() for m in re.finditer(lead.pattern, text[body:], re.I))
         out: list[Span] = []
         seen: set[int] = set()
+        plain = rules.dataset_cue_plain
+        if plain is not None:
+            for m in plain.finditer(text, body):
+                name = m.group(1)
+                if m.start() in by_start or name in rules.dataset_stop or name in rules.generic:
+                    continue
+                span = self._span(doc, m.start(), m.end(), "Dataset", name, "context:dataset-cue-plain")
+                if span is not None:
+                    out.append(span)
+                    by_start[m.start()] = span
+                    starts.append(m.start())
+        seen_plain = {sp.start_char for sp in out}
         for first in sorted(set(starts)):
             if first in seen:
                 continue
             # walk back to the list's first member, then collect members forward
             members: list[tuple[int, int]] = []
+            back = rules.dataset_back
+            while back is not None and first in by_start:
+                prev = back.search(text, max(body, first - 60), first)
+                if prev is None or prev.start(1) in seen:
+                    break
+                first = prev.start(1)
             pos, last = first, False
             while True:
                 known = by_start.get(pos)
@@ -1123,7 +1147,7 @@ class EntityPatterns:
             for (a, b), lb in zip(members, labels):
                 seen.add(a)
                 name = text[a:b]
-                if lb is not None or name in rules.dataset_stop or name in rules.generic:
+                if lb is not None or name in rules.dataset_stop or name in rules.generic or a in seen_plain:
                     continue
                 span = self._span(doc, a, b, "Dataset", name, "context:dataset-list")
                 if span is not None:
