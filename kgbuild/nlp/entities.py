@@ -1104,8 +1104,9 @@ class EntityPatterns:
         if plain is not None:
             for m in plain.finditer(text, body):
                 name = m.group(1)
-                if m.start() in by_start or name in rules.dataset_stop or name in rules.generic:
-                    continue
+                if m.start() in by_start or name in rules.dataset_stop or name in rules.generic or (
+                        "-" in name and name.rsplit("-", 1)[1].islower()):
+                    continue  # "CauKer-generated datasets": a description, not a name
                 span = self._span(doc, m.start(), m.end(), "Dataset", name, "context:dataset-cue-plain")
                 if span is not None:
                     out.append(span)
@@ -1147,7 +1148,8 @@ class EntityPatterns:
             for (a, b), lb in zip(members, labels):
                 seen.add(a)
                 name = text[a:b]
-                if lb is not None or name in rules.dataset_stop or name in rules.generic or a in seen_plain:
+                if (lb is not None or name in rules.dataset_stop or name in rules.generic or a in seen_plain
+                        or ("-" in name and name.rsplit("-", 1)[1].islower())):
                     continue
                 span = self._span(doc, a, b, "Dataset", name, "context:dataset-list")
                 if span is not None:
