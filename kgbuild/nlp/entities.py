@@ -68,6 +68,7 @@ RULE_PRIORITY = {
     "lexicon": 2,
     "pattern:title-prefix": 2.5,
     "pattern:versioned-name": 3,
+    "pattern:dataset-version": 3,
     "pattern:sized-name": 3,
     "pattern:suffix-shape": 5,
     "pattern:title-case-name": 5.5,
@@ -295,6 +296,7 @@ class PatternRules:
     dataset_stop: frozenset[str] = frozenset()
     dataset_min_items: int = 2
     dataset_cue_plain: re.Pattern | None = None  # "the Tmall datasets"
+    dataset_version: re.Pattern | None = None  # " v1.2", " val2017" after a dataset name
     task_rx: re.Pattern | None = None  # a task head after a word
     task_word: re.Pattern | None = None  # one modifier
     task_stop: frozenset[str] = frozenset()
@@ -343,6 +345,8 @@ class PatternRules:
                     r.dataset_lead = re.compile(row["lead"])  # matched on lower-cased text
                     r.dataset_stop = frozenset(row.get("stop", ()))
                     r.dataset_min_items = int(row.get("min_items", 2))
+                elif kind == "dataset_version":
+                    r.dataset_version = re.compile(row["regex"])
                 elif kind == "dataset_cue_plain":
                     r.dataset_cue_plain = re.compile(row["regex"])
                 elif kind == "cue_skip":
@@ -1156,6 +1160,26 @@ class EntityPatterns:
                     out.append(span)
         return out
 
+    def dataset_version_spans(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """A dataset name extended by the version or split written after it ("Defects4J v1.2",
+        "COCO val2017", "AlpacaEval 2"): benchmarks report on one version or split."""
+        rx = self.rules.dataset_version
+        if rx is None:
+            return []
+        text = self._text
+        out = []
+        for s in spans:
+            if s.label_ != "Dataset":
+                continue
+            m = rx.match(text, s.end_char)
+            if m is None:
+                continue
+            name = text[s.start_char:m.end()]
+            span = self._span(doc, s.start_char, m.end(), "Dataset", name, "pattern:dataset-version")
+            if span is not None:
+                out.append(span)
+        return out
+
     # ---------------------------------------------------------------- spaCy API
     def match(self, doc: Doc) -> list[Span]:
         # per-call scratch: the helpers below read the doc's text from here (one copy per doc)
@@ -1221,6 +1245,7 @@ class EntityPatterns:
             coined.setdefault(st(s), (s.label_, s.kb_id_))
         found.extend(self.mention_spans(doc, {k: v for k, v in coined.items() if k not in lexicon_texts}))
         found.extend(lexicon)
+        found.extend(self.dataset_version_spans(doc, found))
         return self._drop_quality_words(resolve_overlaps(found))
 
     def _drop_quality_words(self, spans: list[Span]) -> list[Span]:
