@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .errors import ConfigError, KgbuildError
-from .records import Extraction, Reject
+from .records import Extraction, Paper, Reject
 
 DEFAULT_OVERRIDES = "resolution.json"
 
@@ -99,13 +99,20 @@ class Progress:
 
 
 # --------------------------------------------------------------------------- stages wired together
-def iter_extractions(input_path: str | Path, *, rejects: list[Reject], fmt: str | None = None, nlp=None,
-                     batch_size: int = 256) -> Iterator[Extraction]:
-    """Read ``input_path`` and yield one (unresolved) ``Extraction`` per good paper."""
-    from .extract import extract_papers
-    from .read import read_papers
+def iter_papers(inputs, *, rejects: list[Reject], fmt: str | None = None) -> Iterator[Paper]:
+    """The papers of one input, several, or a glob (``parallel.expand_inputs``), in order."""
+    from .parallel import expand_inputs, read_inputs
 
-    papers = read_papers(input_path, format=fmt, rejects=rejects)
+    return read_inputs(expand_inputs(inputs), fmt=fmt, rejects=rejects)
+
+
+def iter_extractions(input_path, *, rejects: list[Reject], fmt: str | None = None, nlp=None,
+                     batch_size: int = 256) -> Iterator[Extraction]:
+    """Read ``input_path`` (a file, a list of files or a glob) and yield one (unresolved)
+    ``Extraction`` per good paper."""
+    from .extract import extract_papers
+
+    papers = iter_papers(input_path, fmt=fmt, rejects=rejects)
     yield from extract_papers(papers, nlp=nlp, batch_size=batch_size)
 
 
@@ -140,10 +147,7 @@ def resolved_extractions(input_path: str | Path, *, stats: RunStats, fmt: str | 
             spill.write("\n")
             progress.tick()
         progress.close()
-        from .read import is_warning
-
-        # a "warning" reject (a dropped non-integer year) kept its paper: not counted as rejected
-        stats.rejected = sum(1 for r in stats.rejects if not is_warning(r))
+        _count_rejects(stats)
         resolver.finalize()
         stats.entities = len(resolver.entities())
         if on_resolver is not None:
@@ -156,6 +160,27 @@ def resolved_extractions(input_path: str | Path, *, stats: RunStats, fmt: str | 
             stats.claims += len(ex.comparisons)
             stats.proposes += len(ex.proposes)
             yield ex
+    stats.seconds = time.perf_counter() - t0
+
+
+def _count_rejects(stats: RunStats) -> None:
+    from .read import is_warning
+
+    # a "warning" reject (a dropped non-integer year) kept its paper: not counted as rejected
+    stats.rejected = sum(1 for r in stats.rejects if not is_warning(r))
+
+
+def _parallel(input_path, *, stats: RunStats, fmt, overrides, workers: int, mode: str, quiet: bool,
+              out_chunk: int = 500, on_resolver=None):
+    """``parallel.run_parallel`` over the input's papers (``workers`` processes); yields ``Applied``."""
+    from .parallel import run_parallel
+
+    t0 = time.perf_counter()
+    papers = iter_papers(input_path, fmt=fmt, rejects=stats.rejects)
+    yield from run_parallel(papers, stats=stats, workers=workers, mode=mode, overrides=overrides,
+                            out_chunk=out_chunk, on_resolver=on_resolver,
+                            progress=Progress("extracting", quiet=quiet))
+    _count_rejects(stats)
     stats.seconds = time.perf_counter() - t0
 
 
@@ -172,11 +197,12 @@ def _write_rejects(stats: RunStats, rejects_path: str | Path | None) -> None:
 
 def extract_file(input_path: str | Path, output: str | Path, *, fmt: str | None = None, nlp=None,
                  overrides: str | Path | None = None, rejects_path: str | Path | None = None,
-                 full: bool = False, quiet: bool = True) -> RunStats:
+                 full: bool = False, quiet: bool = True, workers: int = 1) -> RunStats:
     """``kgbuild extract``: write one EXTRACTION-SCHEMA.md record per paper (names after resolution).
 
     ``full=True`` writes the full records with provenance (evidence sentences, offsets, rule ids)
-    instead of the bare schema record. ``output`` may be ``"-"`` for stdout.
+    instead of the bare schema record. ``output`` may be ``"-"`` for stdout. ``workers > 1``
+    extracts in that many processes (``kgbuild.parallel``); the output is identical.
     """
     stats = RunStats(target=str(output))
     out = sys.stdout if str(output) == "-" else None
@@ -185,9 +211,15 @@ def extract_file(input_path: str | Path, output: str | Path, *, fmt: str | None 
     tmp = None if out is not None else Path(str(output) + ".part")
     fh = out if out is not None else open(tmp, "w", encoding="utf-8")
     try:
-        for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides, quiet=quiet):
-            fh.write(json.dumps(ex.to_dict() if full else ex.to_schema(), ensure_ascii=False))
-            fh.write("\n")
+        if workers > 1:
+            for part in _parallel(input_path, stats=stats, fmt=fmt, overrides=overrides, workers=workers,
+                                  mode="full" if full else "schema", quiet=quiet):
+                fh.write(part.output)
+        else:
+            for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
+                                           quiet=quiet):
+                fh.write(json.dumps(ex.to_dict() if full else ex.to_schema(), ensure_ascii=False))
+                fh.write("\n")
     finally:
         if out is None:
             fh.close()
@@ -197,16 +229,43 @@ def extract_file(input_path: str | Path, output: str | Path, *, fmt: str | None 
     return stats
 
 
+def row_batches(input_path, *, stats: RunStats, fmt: str | None = None, nlp=None,
+                overrides: str | Path | None = None, quiet: bool = True, papers_per_batch: int = 500,
+                workers: int = 1, on_resolver: Callable[[object], None] | None = None) -> Iterator["GraphRows"]:
+    """``GraphRows`` of each batch of ``papers_per_batch`` resolved papers, in input order.
+
+    ``on_resolver`` gets the finalised resolver (anything with ``entities()`` and ``links()``)
+    before the first batch. The rows are the same for any number of ``workers``.
+    """
+    from .rows import to_rows
+
+    if workers > 1:
+        for part in _parallel(input_path, stats=stats, fmt=fmt, overrides=overrides, workers=workers,
+                              mode="rows", quiet=quiet, out_chunk=papers_per_batch, on_resolver=on_resolver):
+            yield part.output
+        return
+    batch: list[Extraction] = []
+    for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
+                                   quiet=quiet, on_resolver=on_resolver):
+        batch.append(ex)
+        if len(batch) >= papers_per_batch:
+            yield to_rows(batch)
+            batch = []
+    if batch:
+        yield to_rows(batch)
+
+
 def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, fmt: str | None = None,
           nlp=None, overrides: str | Path | None = None, rejects_path: str | Path | None = None,
           batch_size: int = 1000, papers_per_batch: int = 500, fresh: bool = False,
-          quiet: bool = True) -> RunStats:
+          quiet: bool = True, workers: int = 1) -> RunStats:
     """``kgbuild build``: read → extract → resolve → write to Neo4j (``neo4j_uri``) or the embedded store.
 
     The write is idempotent (MERGE on key constraints): building the same input twice leaves the
-    same graph. ``fresh=True`` empties the graph first.
+    same graph. ``fresh=True`` empties the graph first. ``input_path`` may be a list of files or
+    a glob; ``workers > 1`` extracts and builds rows in that many processes (same graph).
     """
-    from .rows import entity_rows, to_rows
+    from .rows import entity_rows
     from .stores import open_store
 
     own_store = store is None
@@ -230,17 +289,9 @@ def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, f
             stats.nodes += ws.nodes
             stats.relationships += ws.relationships
 
-        batch: list[Extraction] = []
-        for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
-                                       quiet=quiet, on_resolver=write_entities):
-            batch.append(ex)
-            if len(batch) >= papers_per_batch:
-                ws = store.write(to_rows(batch), batch_size=batch_size)
-                stats.nodes += ws.nodes
-                stats.relationships += ws.relationships
-                batch = []
-        if batch:
-            ws = store.write(to_rows(batch), batch_size=batch_size)
+        for rows in row_batches(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides, quiet=quiet,
+                                papers_per_batch=papers_per_batch, workers=workers, on_resolver=write_entities):
+            ws = store.write(rows, batch_size=batch_size)
             stats.nodes += ws.nodes
             stats.relationships += ws.relationships
         if seen:

@@ -40,8 +40,15 @@ def cli() -> None:
 
 
 # --------------------------------------------------------------------------- extract
+def _workers_option(fn):
+    from ..parallel import default_workers
+
+    return click.option("-w", "--workers", type=click.IntRange(1, 512), default=default_workers, show_default="cores",
+                        help="Processes for extraction and row building (same output for any number).")(fn)
+
+
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.argument("input_paths", metavar="INPUT...", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Output JSON Lines file ('-' for stdout).")
 @click.option("--input-format", type=click.Choice(["seed", "jsonl", "csv"]), default=None,
@@ -52,17 +59,21 @@ def cli() -> None:
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False), default=None,
               help="Where to write rejected records (default OUTPUT.rejects.jsonl).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
-def extract(input_path, output, input_format, full, overrides, rejects_path, quiet):
+@_workers_option
+def extract(input_paths, output, input_format, full, overrides, rejects_path, quiet, workers):
     """Extract one EXTRACTION-SCHEMA record per paper into a JSON Lines file.
+
+    INPUT may be several files or a quoted glob ('data/*.jsonl').
 
     \b
     Example:
       kgbuild extract papers.jsonl -o extractions.jsonl
+      kgbuild extract 'corpus/*.jsonl' -o extractions.jsonl --workers 4
     """
     from ..pipeline import extract_file
 
-    stats = extract_file(input_path, output, fmt=input_format, full=full, overrides=overrides,
-                         rejects_path=rejects_path, quiet=quiet)
+    stats = extract_file(list(input_paths), output, fmt=input_format, full=full, overrides=overrides,
+                         rejects_path=rejects_path, quiet=quiet, workers=workers)
     if not quiet:
         _echo_err(stats.summary())
 
