@@ -100,11 +100,12 @@ class Progress:
 def iter_extractions(input_path: str | Path, *, rejects: list[Reject], fmt: str | None = None, nlp=None,
                      batch_size: int = 256) -> Iterator[Extraction]:
     """Read ``input_path`` and yield one (unresolved) ``Extraction`` per good paper."""
-    from .extract import extract_papers
+    from .extract import extract_papers_isolated
     from .read import read_papers
 
     papers = read_papers(input_path, format=fmt, rejects=rejects)
-    yield from extract_papers(papers, nlp=nlp, batch_size=batch_size)
+    # a paper that makes extraction raise becomes a reject, not a crash of the whole run
+    yield from extract_papers_isolated(papers, rejects=rejects, nlp=nlp, batch_size=batch_size)
 
 
 def _load_resolver(overrides: str | Path | None):
