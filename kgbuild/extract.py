@@ -228,40 +228,4 @@ def extract_papers(papers: Iterable[Paper], *, nlp: Language | None = None, batc
         yield doc_to_extraction(doc, paper)
 
 
-def extract_papers_isolated(papers: Iterable[Paper], *, rejects: list, nlp: Language | None = None,
-                            batch_size: int = 256, n_process: int = 1) -> Iterator[Extraction]:
-    """``extract_papers``, but one paper that makes extraction raise costs that paper, not the run.
-
-    Papers go through in batches as usual; a batch that raises is redone one paper at a time and
-    each paper that still fails becomes a ``Reject(file, line, "extraction failed: ...")``.
-    The reader's limits keep known bad inputs out; this is the net for the unknown ones.
-    """
-    from itertools import islice
-
-    from .read import EXTRACT_FAILED
-    from .records import Reject
-
-    if nlp is None:
-        from .nlp import build_nlp
-
-        nlp = build_nlp()
-    it = iter(papers)
-    while True:
-        chunk = list(islice(it, batch_size))
-        if not chunk:
-            return
-        try:
-            done = list(extract_papers(chunk, nlp=nlp, batch_size=batch_size, n_process=n_process))
-        except Exception:  # noqa: BLE001 - isolated below, paper by paper
-            done = []
-            for paper in chunk:
-                try:
-                    done.extend(extract_papers([paper], nlp=nlp, batch_size=1))
-                except Exception as exc:  # noqa: BLE001 - becomes this paper's reject
-                    detail = f"{type(exc).__name__}: {exc}".replace("\n", " ")[:160]
-                    rejects.append(Reject(paper.source, paper.line, f"{EXTRACT_FAILED}: {detail}",
-                                          paper.title[:80]))
-        yield from done
-
-
-__all__ = ["doc_to_extraction", "extract_papers", "extract_papers_isolated", "spans_to_entities", "group_entity_spans"]
+__all__ = ["doc_to_extraction", "extract_papers", "spans_to_entities", "group_entity_spans"]
