@@ -52,12 +52,12 @@ def test_regression_failed_fresh_build_keeps_previous_graph(built, tmp_path, cas
 
 def test_crash_before_writing_keeps_previous_graph(built, tmp_path, monkeypatch):
     store, before = built
-    from kgbuild.resolve import Resolver
+    from kgbuild.resolve import ResolutionBuilder
 
     def crash(self, *a, **kw):
         raise RuntimeError("boom in resolution")
 
-    monkeypatch.setattr(Resolver, "finalize", crash)
+    monkeypatch.setattr(ResolutionBuilder, "build", crash)
     with pytest.raises(RuntimeError, match="boom"):
         build(_corpus(tmp_path, 3, 6, "new.txt"), store=store, fresh=True)
     assert store.counts() == before
