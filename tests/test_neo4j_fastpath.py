@@ -75,3 +75,15 @@ def test_concurrent_creation_falls_back_to_merge(neo4j_store, monkeypatch):
     neo4j_store.write(rows)
     got = {r["key"]: r["name"] for r in neo4j_store.run("MATCH (m:Method) RETURN m.key AS key, m.name AS name", {})}
     assert got == {"lora": "LoRA", "dora": "DoRA"}
+
+
+def test_repeated_relationship_to_a_new_node_is_merged_not_duplicated(neo4j_store):
+    """Two rows with one identity in one write: the first is CREATEd, the second MERGEs onto it."""
+    rel = ("OUTPERFORMS", "Method", "Method")
+    props = {"paper_id": "p", "dataset": None, "dataset_key": "", "start": 3, "end": 9, "sentence": "s", "rule": "r"}
+    rows = GraphRows(nodes={"Method": [{"key": "a", "props": {"name": "A"}}, {"key": "b", "props": {"name": "B"}}]},
+                     rels={rel: [{"start": "a", "end": "b", "props": props},
+                                 {"start": "a", "end": "b", "props": {**props, "rule": "r2"}}]})
+    neo4j_store.write(rows, batch_size=1)
+    got = neo4j_store.run("MATCH (:Method {key: 'a'})-[r:OUTPERFORMS]->(:Method {key: 'b'}) RETURN r.rule AS rule", {})
+    assert got == [{"rule": "r2"}]  # one relationship, the later row's properties (as MERGE + SET)
