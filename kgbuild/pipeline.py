@@ -530,11 +530,13 @@ def build_bulk(input_path, *, neo4j_uri: str | None = None, fmt: str | None = No
         stats.target = "import files in " + str(files.directory) + "; run:\n" + docker_commands(files)
     else:
         report = target.load(files, log=log)
+        stats.stages["server_stop"] = round(report.stop_seconds, 1)
         if res is not None:  # the next (incremental) build into this database continues it
             from .stores import make_store
 
             res.save(store_state_path(make_store(neo4j_uri)))
         stats.stages["neo4j_admin_import"] = round(report.seconds, 1)
+        stats.stages["server_start_constraints"] = round(report.start_seconds, 1)
         stats.target = f"Neo4j {target.uri} via neo4j-admin import ({report.rows_per_second:,.0f} rows/s)"
     stats.seconds = sum(stats.stages.values())
     _write_rejects(stats, rejects_path)
