@@ -21,15 +21,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .config import kgbuild_home  # the one state location (re-exported for callers)
 from .errors import ConfigError, KgbuildError
 from .records import Extraction, Reject
 
 DEFAULT_OVERRIDES = "resolution.json"
-
-
-def kgbuild_home() -> Path:
-    """Project-local state folder: ``$KGBUILD_HOME`` or ``./.kgbuild``."""
-    return Path(os.environ.get("KGBUILD_HOME") or Path.cwd() / ".kgbuild")
 
 
 # --------------------------------------------------------------------------- stats

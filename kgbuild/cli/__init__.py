@@ -79,7 +79,7 @@ def extract(input_path, output, input_format, full, overrides, rejects_path, qui
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Resolution overrides file (default ./resolution.json if present).")
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False), default=None,
-              help="Where to write rejected records (default .kgbuild/rejects.jsonl).")
+              help="Where to write rejected records (default <kgbuild home>/rejects.jsonl, see docs/state.md).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 def build(input_path, neo4j_uri, input_format, fresh, batch_size, overrides, rejects_path, quiet):
     """Read, extract, resolve and write the graph (the bundled sample corpus by default).

@@ -133,6 +133,12 @@ class GraphStore(ABC):
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run one statement; rows as dicts of plain Python values (same shape on every backend)."""
 
+    def run_read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Like ``run``, but in read-only mode: a statement that writes fails with ``StoreError``
+        and changes nothing (catalogue queries use this, so a ``.cypher`` file that deletes
+        cannot touch the graph). Backends override it with their read-only primitive."""
+        raise StoreError(f"{type(self).__name__} has no read-only query mode")
+
     @abstractmethod
     def _write_batch(self, cypher: str, batch: Sequence[dict[str, Any]]) -> None:
         """Run one write template on one batch as one (retried) transaction."""
@@ -179,8 +185,8 @@ class GraphStore(ABC):
     def counts(self) -> dict[str, int]:
         """Node count per label and relationship count per type, in one flat sorted dict."""
         out: dict[str, int] = {}
-        for row in self.run(read_cypher("admin/count-nodes.cypher"), {}):
+        for row in self.run_read(read_cypher("admin/count-nodes.cypher"), {}):
             out[row["label"]] = int(row["n"])
-        for row in self.run(read_cypher("admin/count-rels.cypher"), {}):
+        for row in self.run_read(read_cypher("admin/count-rels.cypher"), {}):
             out[row["type"]] = int(row["n"])
         return dict(sorted(out.items()))

@@ -123,12 +123,15 @@ class Neo4jStore(GraphStore):
             return StoreError(f"Neo4j transient error: {_short(exc)}", transient=True)
         return StoreError(f"Neo4j rejected the query: {_short(exc)}")
 
-    def _execute(self, cypher: str, params: dict[str, Any] | None) -> Any:
+    def _execute(self, cypher: str, params: dict[str, Any] | None, *, read: bool = False) -> Any:
+        from neo4j import RoutingControl
         from neo4j import exceptions as nx
 
         driver = self._require()
         try:
-            return driver.execute_query(cypher, params or {}, database_=self.database)
+            # READ routing runs a read transaction (access mode READ): the server refuses writes
+            return driver.execute_query(cypher, params or {}, database_=self.database,
+                                        routing_=RoutingControl.READ if read else RoutingControl.WRITE)
         except (nx.Neo4jError, nx.DriverError) as exc:
             raise self._translate(exc) from None
 
@@ -138,6 +141,11 @@ class Neo4jStore(GraphStore):
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         records = self._execute(cypher, params).records
+        return [r.data() for r in records]
+
+    def run_read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """``run`` in a read transaction: Neo4j refuses any write in it."""
+        records = self._execute(cypher, params, read=True).records
         return [r.data() for r in records]
 
     def _write_batch(self, cypher: str, batch: Sequence[dict[str, Any]]) -> None:
