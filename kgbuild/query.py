@@ -237,25 +237,53 @@ def run_query(store: Any, name: str, params: dict[str, Any] | None = None) -> li
     return store.run_read(spec.text, bind_params(spec, params))  # read-only: a catalogue query cannot write
 
 
+def store_at(location: Any) -> Any:
+    """The store a ``store=`` argument names, not yet opened (an existing store object is returned as is).
+
+    * a store object (anything with ``run_read``): used as it is, opened or not;
+    * ``bolt://``, ``neo4j://`` (``+s``/``+ssc``) URI: that Neo4j server, credentials as usual;
+    * a path: the embedded graph's folder (what ``EmbeddedStore(data_dir)`` takes; the default
+      one is ``<kgbuild home>/falkordb``, see ``kgbuild.config.kgbuild_home``).
+    """
+    if hasattr(location, "run_read"):
+        return location
+    text = str(location)
+    if re.match(r"^(bolt|neo4j)(\+s|\+ssc)?://", text):
+        from .stores import Neo4jStore
+
+        return Neo4jStore.from_env(text)
+    if not text.strip():
+        raise QueryError("Empty store location", hint="Pass a folder path or a bolt:// URI, or None for the default")
+    from .stores import EmbeddedStore
+
+    return EmbeddedStore(Path(text).expanduser())
+
+
 def query(name: str, /, store: Any = None, **params: Any) -> "Any":
     """Run a catalogue query and return a ``pandas.DataFrame`` (the notebook entry point).
 
     ``name`` is positional-only so a query parameter may itself be called ``name``
-    (``query("entity", name="LoRA")``). Without ``store`` it opens the default one (Neo4j when
-    configured, else embedded) and closes it afterwards. Parameters are checked before any
-    store is opened.
+    (``query("entity", name="LoRA")``). ``store`` says where the graph is: an opened store, a
+    ``bolt://`` URI, or the embedded graph's folder (see :func:`store_at`). Without it, the one
+    documented default: Neo4j when ``NEO4J_URI`` is configured, else the embedded graph in the
+    kgbuild home (``kgbuild.config.kgbuild_home``), never a new store in the working directory.
+    A store this function opens, it closes. Parameters are checked before any store is opened.
     """
     import pandas as pd
 
     spec = load_query(name)
     bound = bind_params(spec, params)
-    if store is None:
-        from .stores import open_store
-
-        with open_store() as opened:
-            rows = opened.run_read(spec.text, bound)
+    if store is not None and hasattr(store, "run_read"):
+        rows = store.run_read(spec.text, bound)  # the caller's store: the caller opens and closes it
     else:
-        rows = store.run_read(spec.text, bound)
+        if store is None:
+            from .stores import make_store
+
+            target = make_store()
+        else:
+            target = store_at(store)
+        with target.open() as opened:
+            rows = opened.run_read(spec.text, bound)
     return pd.DataFrame.from_records(rows) if rows else pd.DataFrame(columns=_columns(spec.text))
 
 

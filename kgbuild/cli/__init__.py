@@ -111,34 +111,41 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @cli.command()
 @click.argument("name", required=False)
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
-@click.option("--list", "list_", is_flag=True, help="Show the query catalogue.")
-@click.option("--show", is_flag=True, help="Print the query's Cypher (paste-ready for Neo4j Browser) instead of running it.")
+@click.option("--list", "list_", is_flag=True, help="Show the query catalogue (with --graph: the graph forms).")
+@click.option("--show", is_flag=True,
+              help="Print the query, with any --param values written in, ready to paste into Neo4j Browser.")
 @click.option("--neo4j-uri", envvar="NEO4J_URI", default=None,
               help="Query this Neo4j server (default: $NEO4J_URI, else the embedded store).")
 @output_options
 def query(name, params, list_, show, neo4j_uri, fmt):
-    """Run a named query from cypher/ and print its rows.
+    """Run a named query from cypher/ and print its rows (the answer, evidence sentence, paper).
+
+    NAME is a catalogue query (kgbuild query --list) or a graph form such as
+    browser/claims-around, which returns paths for Neo4j Browser's Graph tab.
 
     \b
     Example:
       kgbuild query --list
       kgbuild query methods-beating --param baseline="full finetuning" --param dataset=GLUE
-      kgbuild query results-on --param dataset=Spider --format csv
+      kgbuild query leaderboard --param dataset=GLUE --format csv
+      kgbuild query claims-about --param method=LoRA --show    # paste into Neo4j Browser
     """
-    from ..query import list_queries, load_query, run_query
+    from ..query import GRAPH_FOLDER, list_queries, load_query, run_query
     from ..stores import open_store
 
     if list_ or not name:
+        specs = list_queries() + list_queries(GRAPH_FOLDER)
         rows = [{"name": q.name, "parameters": ", ".join(f"{p}={d!r}" for p, d in q.params.items()),
-                 "answers": q.description} for q in list_queries()]
+                 "answers": q.description.replace("\n", " ")} for q in specs]
         click.echo(render_rows(rows, fmt))
         return
     spec = load_query(name)
+    values = _parse_params(params)
     if show:
-        click.echo(spec.text)
+        click.echo(spec.paste_text(values), nl=False)
         return
     with open_store(neo4j_uri) as store:
-        rows = run_query(store, name, _parse_params(params))
+        rows = run_query(store, name, values)
     click.echo(render_rows(rows, fmt))
 
 
