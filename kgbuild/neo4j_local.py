@@ -391,8 +391,11 @@ def prepare_home(cfg: LocalConfig, classpath: list[str]) -> None:
     for sub in ("conf", "data", "logs", "plugins", "run", "import"):
         (cfg.home / sub).mkdir(parents=True, exist_ok=True)
     template = Template((cfg.project_dir / "neo4j.conf.template").read_text())
+    from .browser import post_connect_cmd
+
     cfg.conf_file.write_text(template.substitute(
         bolt_port=cfg.bolt_port, http_port=cfg.http_port,
+        post_connect_cmd=post_connect_cmd(cfg.http_url),
         pagecache=cfg.pagecache, tx_memory=cfg.tx_memory))
     plugins = cfg.home / "plugins"
     wanted = {jar.name for jar in _apoc_jars(classpath)}
@@ -554,7 +557,11 @@ def start(*, fresh: bool = False, wait: float = 180, config: LocalConfig | None 
         # The classpath (~20 KB) goes into an @argfile so `ps` stays readable.
         argfile = cfg.home / "run" / "java.args"
         argfile.write_text(f'-cp "{os.pathsep.join(classpath)}"\n')
-        cmd = [java, f"-Xms{cfg.heap}", f"-Xmx{cfg.heap}", *JVM_FLAGS, f"@{argfile}",
+        from .browser import browser_dir
+
+        # the folder the Browser-files extension serves at /kgbuild/ (style and guide)
+        cmd = [java, f"-Xms{cfg.heap}", f"-Xmx{cfg.heap}", *JVM_FLAGS,
+               f"-Dkgbuild.browser.dir={browser_dir()}", f"@{argfile}",
                LAUNCHER_CLASS, str(cfg.home), str(cfg.conf_file)]
         child_env = {**env, "NEO4J_PASSWORD": password}
         log_from, console_from = _log_size(cfg.log_file), _log_size(cfg.console_log)
