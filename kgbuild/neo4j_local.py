@@ -247,6 +247,33 @@ def resolve_password(cfg: LocalConfig, env: Mapping[str, str] | None = None,
     return secrets.token_urlsafe(18), "generated"
 
 
+def current_password(cfg: LocalConfig | None = None, env: Mapping[str, str] | None = None,
+                     cwd: Path | None = None) -> tuple[str, str] | None:
+    """(password, where it is) as the server uses it, or None before the first start.
+
+    Same order as :func:`resolve_password` (environment, ./.env, credentials.env), but never
+    generates one: this is what ``kgbuild neo4j password`` prints and ``start``/``status`` point to.
+    """
+    cfg = cfg or LocalConfig.from_env(env, cwd)
+    try:
+        password, source = resolve_password(cfg, env, cwd)
+    except ServerError:
+        return None
+    if source == "generated":
+        return None
+    where = "$NEO4J_PASSWORD (environment)" if source == "NEO4J_PASSWORD" else source
+    return password, where
+
+
+def password_hint(cfg: LocalConfig | None = None, env: Mapping[str, str] | None = None,
+                  cwd: Path | None = None) -> str:
+    """One line saying where the password is (never the password itself)."""
+    found = current_password(cfg, env, cwd)
+    if found is None:
+        return "password: none yet (the first `kgbuild neo4j start` generates one)"
+    return f"password: in {found[1]}  (print it: kgbuild neo4j password)"
+
+
 def _write_credentials(cfg: LocalConfig, password: str) -> None:
     cfg.home.mkdir(parents=True, exist_ok=True)
     path = cfg.credentials_file
