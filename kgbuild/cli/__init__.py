@@ -176,29 +176,44 @@ def entities(input_path, type_, search, overrides, fmt):
 
 
 # --------------------------------------------------------------------------- explain
+def _json_alias(f):
+    """``--json``: the old spelling of ``--format json`` (hidden, kept so scripts keep working)."""
+    return click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")(f)
+
+
 @cli.command()
 @click.argument("paper_id")
 @click.option("--input", "input_path", type=click.Path(dir_okay=False), default=None,
               help="The file the paper is in (default: the bundled sample corpus).")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def explain(paper_id, input_path, as_json):
+@output_options
+@_json_alias
+def explain(paper_id, input_path, fmt, as_json):
     """Show a paper's sentences with the spans and facts found in each, and the rule behind each.
+
+    --format table is the annotated text; json the whole record (extraction and sentences);
+    csv and jsonl one row per fact (sentence, kind, fact, rule).
 
     \b
     Example:
       kgbuild explain seed-0001
+      kgbuild explain seed-0001 --format csv
     """
     from dataclasses import asdict
 
     from ..explain import explain_paper, find_paper, format_explanation
 
+    fmt = "json" if as_json else fmt
     paper = find_paper(input_path or _sample(), paper_id)
     ex, reports = explain_paper(paper)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps({"paper_id": paper.id, "title": paper.title, "extraction": ex.to_schema(),
                                "sentences": [asdict(r) for r in reports]}, ensure_ascii=False, indent=2))
-    else:
+    elif fmt == "table":
         click.echo(format_explanation(paper, ex, reports))
+    else:
+        rows = [{"paper_id": paper.id, "sentence": r.index, "kind": f.get("kind"), "fact": f.get("fact"),
+                 "rule": f.get("rule"), "text": r.text.strip()} for r in reports for f in r.facts]
+        click.echo(render_rows(rows, fmt, columns=["paper_id", "sentence", "kind", "fact", "rule", "text"]))
 
 
 # --------------------------------------------------------------------------- eval
@@ -206,21 +221,30 @@ def explain(paper_id, input_path, as_json):
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False))
 @click.option("--show-errors", is_flag=True, help="List false positives and misses per paper.")
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def eval_cmd(gold, input_path, show_errors, as_json):
+@output_options
+@_json_alias
+def eval_cmd(gold, input_path, show_errors, fmt, as_json):
     """Score extraction on INPUT against GOLD (EXTRACTION-SCHEMA matching rules).
+
+    --format table is the report; json all scores (and errors); csv and jsonl one row per
+    category with tp, fp, fn, precision, recall, f1.
 
     \b
     Example:
       kgbuild eval eval/gold-heldout.jsonl kgbuild/data/abstracts-seed.txt --show-errors
+      kgbuild eval eval/gold-heldout.jsonl kgbuild/data/abstracts-seed.txt --format csv
     """
     from ..evaluate import evaluate_file, format_scores
 
+    fmt = "json" if as_json else fmt
     scores = evaluate_file(gold, input_path, show_errors=show_errors)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps(scores.to_dict(), indent=2))
-    else:
+    elif fmt == "table":
         click.echo(format_scores(scores, show_errors=show_errors))
+    else:
+        rows = [{"category": cat, **counts.to_dict()} for cat, counts in scores.counts.items()]
+        click.echo(render_rows(rows, fmt))
 
 
 cli.add_command(neo4j_group, "neo4j")
