@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -256,3 +257,26 @@ def test_query_param_called_name_does_not_clash(graph):
     """Regression: query(name, **params) used to reject the entity query's own `name` parameter."""
     df = query("entity", store=graph, name="LoRA")
     assert list(df["name"]) == ["LoRA"]
+
+
+def test_query_and_build_take_an_explicit_store_location(tmp_path, monkeypatch):
+    """Issue 10: the notebook names its graph; nothing goes to the default home or the working dir."""
+    import kgbuild
+    from kgbuild.query import store_at
+    from kgbuild.stores import EmbeddedStore, Neo4jStore
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.delenv("KGBUILD_HOME", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    where = tmp_path / "my-graph"
+    stats = kgbuild.build(str(Path(__file__).parent / "fixtures" / "tiny.jsonl"), store=where, quiet=True)
+    assert stats.papers_read == 3 and (where).is_dir()
+    df = kgbuild.query("top-datasets", store=str(where), limit=2)
+    assert list(df.columns) == ["dataset", "papers", "results", "evidence", "paper_id", "title"]
+    assert len(df) == 2 and df["evidence"].str.len().min() > 0
+    assert not (tmp_path / "xdg").exists() and not (tmp_path / ".kgbuild").exists()
+    assert isinstance(store_at("bolt://localhost:1"), Neo4jStore)
+    assert isinstance(store_at(where), EmbeddedStore)
+    with pytest.raises(QueryError, match="Empty store location"):
+        store_at(" ")
