@@ -667,3 +667,26 @@ def _load_dotenv() -> None:
         from dotenv import load_dotenv
 
         load_dotenv(path, override=False)
+
+
+# --------------------------------------------------------------------------- neo4j-admin
+ADMIN_CLASS = "org.neo4j.cli.AdminTool"
+"""``neo4j-admin``'s main class; it is in the same Maven artifacts as the server."""
+
+
+def admin_command(args: list[str], *, config: LocalConfig | None = None, heap: str = "1g",
+                  env: Mapping[str, str] | None = None) -> tuple[list[str], dict[str, str]]:
+    """The ``neo4j-admin ARGS`` command line for the local server's home, and its environment.
+
+    Runs ``org.neo4j.cli.AdminTool`` on the server's classpath with ``NEO4J_HOME`` and
+    ``NEO4J_CONF`` pointing at the data dir, exactly what the distribution's script does.
+    """
+    env = dict(os.environ if env is None else env)
+    cfg = config or LocalConfig.from_env(env)
+    java = find_tool("java", env.get("PATH"))
+    classpath = ensure_built(cfg, path=env.get("PATH"))
+    prepare_home(cfg, classpath)
+    argfile = cfg.home / "run" / "admin.args"
+    argfile.write_text(f'-cp "{os.pathsep.join(classpath)}"\n')
+    cmd = [java, f"-Xmx{heap}", *JVM_FLAGS, f"@{argfile}", ADMIN_CLASS, *args]
+    return cmd, {**env, "NEO4J_HOME": str(cfg.home), "NEO4J_CONF": str(cfg.home / "conf")}

@@ -317,7 +317,7 @@ def read_papers(
     ``;`` or else by ``,``). Text is whitespace-normalised (runs collapsed, stripped; Unicode
     kept). Rejected: a missing title, an empty abstract, invalid JSON, a JSON value that is not an
     object, an ``id`` that is not a string or an integer, a line (CSV: a record) with
-    undecodable bytes, a CSV record with more fields than the header, a seed title with no
+    undecodable bytes, a CSV record with more or fewer fields than the header, a seed title with no
     abstract or an abstract with no title, a repeated id (the first wins). A non-integer
     ``year`` is dropped with a ``warning:`` entry in ``rejects`` and the paper is kept: the
     abstract is what the graph is built from, and the entry tells the analyst which record to
@@ -634,7 +634,7 @@ def _read_csv(path: Path, rejects: list[Reject], encoding: str) -> Iterator[Pape
                 where = f" at line {n}" if n != start else ""
                 rejects.append(Reject(src, start, _undecodable(err, encoding) + where, snippet))
                 continue
-            if len(row) > len(header):
+            if len(row) != len(header):  # too few fields shift the columns as surely as too many
                 rejects.append(Reject(src, start, f"{MALFORMED_CSV}: {len(row)} fields, header has {len(header)}", snippet))
                 continue
             rec = dict(zip(header, row))

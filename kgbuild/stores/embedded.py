@@ -386,12 +386,63 @@ class EmbeddedStore(GraphStore):
         import redis
 
         try:
-            return bool(self._db.connection.exists(self.graph_name))
+            return bool(self._db.connection.exists(self._graph.name))
         except redis.exceptions.RedisError as exc:
             raise StoreUnavailable(f"Lost the embedded FalkorDB server at {self.socket_path}: {exc}") from None
 
     def _write_batch(self, cypher: str, batch: Sequence[dict[str, Any]]) -> None:
         self._query(cypher, {"rows": list(batch)})
+
+    # -- build --fresh: build aside, then swap ------------------------------------------------
+    @property
+    def _staging_name(self) -> str:
+        return f"{self.graph_name}.staging"
+
+    def begin_fresh(self) -> None:
+        """Point writes at an empty staging graph; the current graph stays readable and intact."""
+        self._require()
+        db = self._db
+        import redis
+
+        try:
+            if db.connection.exists(self._staging_name):  # left by a build killed half way
+                db.select_graph(self._staging_name).delete()
+        except redis.exceptions.RedisError as exc:
+            raise StoreError(f"Cannot prepare the staging graph: {exc}") from None
+        self._graph = db.select_graph(self._staging_name)
+        self._schema_ready = False
+
+    def commit_fresh(self) -> None:
+        """Swap the staging graph in with one atomic ``RENAME`` (replacing the previous graph)."""
+        import redis
+
+        db = self._db
+        try:
+            self._graph.query("RETURN 1")  # make sure the staging key exists, even if empty
+            db.connection.execute_command("RENAME", self._staging_name, self.graph_name)
+        except redis.exceptions.RedisError as exc:
+            raise StoreError(f"Cannot swap the new graph in: {exc}") from None
+        self._graph = db.select_graph(self.graph_name)
+
+    def abort_fresh(self) -> None:
+        """Drop the half-built staging graph; the previous graph was never touched."""
+        import redis
+
+        db = self._db
+        if db is None:
+            return
+        try:
+            if db.connection.exists(self._staging_name):
+                db.select_graph(self._staging_name).delete()
+        except redis.exceptions.RedisError:
+            pass  # best effort: begin_fresh deletes a leftover staging graph next time
+        self._graph = db.select_graph(self.graph_name)
+
+    def lock_path(self) -> Path:
+        """The writer lock lives beside the data it protects."""
+        if self.data_dir is None:
+            raise StoreError("The embedded store is not open (call open() or use it as a context manager)")
+        return self.data_dir / "writer.lock"
 
     def clear(self) -> None:
         """Delete the whole graph, then restore the schema if it had been created."""

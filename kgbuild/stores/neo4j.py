@@ -14,6 +14,7 @@ from ..config import Neo4jSettings, builtin_cypher_dir, neo4j_settings
 from ..errors import StoreError, StoreUnavailable
 from .base import GraphStore, read_cypher, strip_cypher
 
+_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 START_HINT = "Try: kgbuild neo4j start (or set NEO4J_URI / NEO4J_PASSWORD, e.g. in .env)"
 
 
@@ -72,6 +73,10 @@ class Neo4jStore(GraphStore):
         from neo4j import GraphDatabase
         from neo4j import exceptions as nx
 
+        scheme = self.uri.split("://", 1)[0].lower() if "://" in self.uri else ""
+        if scheme not in _SCHEMES:  # http:// made the driver import aiohttp and crash
+            raise StoreUnavailable(f"Bad Neo4j URI {self.uri!r}: kgbuild talks Bolt, not {scheme or 'a bare host'}",
+                                   hint="Use e.g. bolt://localhost:7687 or neo4j://host:7687")
         if not self.password:
             raise StoreUnavailable(
                 f"No Neo4j password for {self.user}@{self.uri}", hint=
