@@ -40,8 +40,15 @@ def cli() -> None:
 
 
 # --------------------------------------------------------------------------- extract
+def _workers_option(fn):
+    from ..parallel import default_workers
+
+    return click.option("-w", "--workers", type=click.IntRange(1, 512), default=default_workers, show_default="cores",
+                        help="Processes for extraction and row building (same output for any number).")(fn)
+
+
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.argument("input_paths", metavar="INPUT...", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Output JSON Lines file ('-' for stdout).")
 @click.option("--input-format", type=click.Choice(["seed", "jsonl", "csv"]), default=None,
@@ -52,24 +59,28 @@ def cli() -> None:
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False), default=None,
               help="Where to write rejected records (default OUTPUT.rejects.jsonl).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
-def extract(input_path, output, input_format, full, overrides, rejects_path, quiet):
+@_workers_option
+def extract(input_paths, output, input_format, full, overrides, rejects_path, quiet, workers):
     """Extract one EXTRACTION-SCHEMA record per paper into a JSON Lines file.
+
+    INPUT may be several files or a quoted glob ('data/*.jsonl').
 
     \b
     Example:
       kgbuild extract papers.jsonl -o extractions.jsonl
+      kgbuild extract 'corpus/*.jsonl' -o extractions.jsonl --workers 4
     """
     from ..pipeline import extract_file
 
-    stats = extract_file(input_path, output, fmt=input_format, full=full, overrides=overrides,
-                         rejects_path=rejects_path, quiet=quiet)
+    stats = extract_file(list(input_paths), output, fmt=input_format, full=full, overrides=overrides,
+                         rejects_path=rejects_path, quiet=quiet, workers=workers)
     if not quiet:
         _echo_err(stats.summary())
 
 
 # --------------------------------------------------------------------------- build
 @cli.command()
-@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(dir_okay=False))
+@click.argument("input_paths", metavar="[INPUT...]", nargs=-1)
 @click.option("--neo4j-uri", envvar="NEO4J_URI", default=None,
               help="Write to this Neo4j server (default: $NEO4J_URI, else the embedded store).")
 @click.option("--input-format", type=click.Choice(["seed", "jsonl", "csv"]), default=None)
@@ -79,20 +90,54 @@ def extract(input_path, output, input_format, full, overrides, rejects_path, qui
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Resolution overrides file (default ./resolution.json if present).")
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False), default=None,
-              help="Where to write rejected records (default .kgbuild/rejects.jsonl).")
+              help="Where to write rejected records (default <kgbuild home>/rejects.jsonl, see docs/state.md).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
-def build(input_path, neo4j_uri, input_format, fresh, batch_size, overrides, rejects_path, quiet):
+@_workers_option
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run extraction and row building on a Dask cluster (tcp://host:8786), or 'local'.")
+@click.option("--bulk", is_flag=True,
+              help="First load via neo4j-admin database import into the local Neo4j (stops and restarts it).")
+@click.option("--overwrite", is_flag=True, help="With --bulk: replace a database that is not empty.")
+@click.option("--docker", is_flag=True, help="With --bulk: only write the import files and print the Docker commands.")
+@click.option("--import-dir", type=click.Path(file_okay=False), default=None,
+              help="With --bulk: where the import files go (default .kgbuild/import).")
+def build(input_paths, neo4j_uri, input_format, fresh, batch_size, overrides, rejects_path, quiet, workers,
+          scheduler, bulk, overwrite, docker, import_dir):
     """Read, extract, resolve and write the graph (the bundled sample corpus by default).
+
+    INPUT may be several files or a quoted glob ('data/*.jsonl').
 
     \b
     Example:
       kgbuild build                                   # sample corpus → embedded store
       kgbuild build papers.jsonl --neo4j-uri bolt://localhost:7687
+      kgbuild build 'corpus/*.jsonl' --neo4j-uri bolt://localhost:7687 --bulk   # first load, fast
+      kgbuild build 'corpus/*.jsonl' --scheduler tcp://10.0.0.5:8786            # on a Dask cluster
     """
-    from ..pipeline import build as run_build
+    from ..pipeline import build as run_build, build_bulk
 
-    stats = run_build(input_path or _sample(), neo4j_uri=neo4j_uri, fmt=input_format, fresh=fresh,
-                      batch_size=batch_size, overrides=overrides, rejects_path=rejects_path, quiet=quiet)
+    inputs = list(input_paths) or [_sample()]
+    if (overwrite or docker or import_dir) and not bulk:
+        raise click.UsageError("--overwrite, --docker and --import-dir go with --bulk")
+    if bulk and fresh:
+        raise click.UsageError("--fresh does not apply to --bulk (use --overwrite to replace a database)")
+    if bulk and scheduler:
+        raise click.UsageError("--bulk and --scheduler cannot be combined yet")
+    if bulk:
+        stats = build_bulk(inputs, neo4j_uri=neo4j_uri, fmt=input_format, overrides=overrides,
+                           rejects_path=rejects_path, import_dir=import_dir, overwrite=overwrite, docker=docker,
+                           workers=workers, quiet=quiet, log=lambda m: None if quiet else _echo_err(m))
+    elif scheduler:
+        from ..distributed import build_distributed
+
+        stats = build_distributed(inputs, scheduler=scheduler, neo4j_uri=neo4j_uri, fmt=input_format,
+                                  fresh=fresh, batch_size=batch_size, overrides=overrides,
+                                  rejects_path=rejects_path, quiet=quiet)
+    else:
+        stats = run_build(inputs, neo4j_uri=neo4j_uri, fmt=input_format, fresh=fresh, batch_size=batch_size,
+                          overrides=overrides, rejects_path=rejects_path, quiet=quiet, workers=workers)
+    if docker:
+        click.echo(stats.target.split("; run:\n", 1)[1])  # the commands, on stdout
     if not quiet:
         _echo_err(stats.summary())
 
@@ -156,15 +201,14 @@ def entities(input_path, type_, search, overrides, fmt):
     Example:
       kgbuild entities --type Method --search fine-tuning
     """
-    from ..pipeline import RunStats, _load_resolver, iter_extractions
+    from ..pipeline import RunStats, iter_extractions, resolution_builder
     from ..resolve import entity_table
 
-    resolver = _load_resolver(overrides)
+    builder = resolution_builder(overrides)
     stats = RunStats()
     for ex in iter_extractions(input_path or _sample(), rejects=stats.rejects):
-        resolver.learn(ex)
-    resolver.finalize()
-    rows = entity_table(resolver, type=type_, search=search)
+        builder.learn(ex)
+    rows = entity_table(builder.build(), type=type_, search=search)
     click.echo(render_rows(rows, fmt))
 
 
