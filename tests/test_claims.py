@@ -190,7 +190,7 @@ def test_results_rasat_three_benchmarks(nlp):
     assert got == {("RASAT", "Spider", "EX", 75.5, "%"), ("RASAT", "SParC", "IEX", 52.6, "%"),
                    ("RASAT", "CoSQL", "IEX", 37.4, "%")}
     r = results[0]
-    assert r.evidence.sentence.startswith("Experimental results") and r.evidence.rule.startswith("result:")
+    assert r.evidence.sentence.startswith("Experimental results") and "subject:" in r.evidence.rule and "dataset:after" in r.evidence.rule
     assert (f"{RASAT_T}\n{RASAT_A}")[r.evidence.start:r.evidence.end].startswith("75.5")
 
 

@@ -17,8 +17,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kgbuild.errors import ExtractError
-from kgbuild.nlp.claims import NUMBERS_FILE, NUMBERS_KEY, PATTERN_DIR, _pattern_file, _read_jsonl
+from kgbuild.nlp.rules import NUMBERS_FILE, NUMBERS_KEY, PATTERN_DIR, load_rules
+from kgbuild.nlp.rules import pattern_file as _pattern_file
 from kgbuild.nlp.text import _text
 
 @dataclass(frozen=True)
@@ -31,18 +31,12 @@ class NumberPattern:
 
 
 def load_number_patterns(path: Path | None = None) -> list[NumberPattern]:
-    """Number regexes in priority order (earlier patterns win overlaps)."""
-    path = path or PATTERN_DIR / NUMBERS_FILE
-    pats = []
-    for rec in _read_jsonl(path):
-        try:
-            pats.append(NumberPattern(rec["id"], rec["unit"], re.compile(rec["regex"])))
-        except (KeyError, re.error) as exc:
-            raise ExtractError(f"{path}: bad number pattern {rec!r} ({exc})") from exc
-    return pats
+    """Number regexes in priority order (earlier patterns win overlaps). Every line needs its own
+    unique ``id``, a ``unit`` and a ``regex``; a bad line is an ``ExtractError`` naming file and line."""
+    return [NumberPattern(r.id, r.fields["unit"], r.regex(flags=0))
+            for r in load_rules(path or PATTERN_DIR / NUMBERS_FILE, required=("unit", "regex"))]
 
 
-# --------------------------------------------------------------------------- numbers
 @dataclass(frozen=True)
 class NumberMatch:
     """A number found in text: char offsets of the whole expression, the value as written."""
