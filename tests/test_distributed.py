@@ -43,18 +43,18 @@ def test_local_cluster_rows_equal_single_process(inputs, cluster):
     from kgbuild.distributed import distributed_batches
     from kgbuild.pipeline import iter_papers
 
-    s1, held1 = RunStats(), []
-    single = list(row_batches(inputs, stats=s1, papers_per_batch=20, on_resolver=held1.append))
-    s2, held2 = RunStats(), []
+    s1 = RunStats()
+    single = list(row_batches(inputs, stats=s1, papers_per_batch=20))
+    s2 = RunStats()
     dist = [a.output for a in distributed_batches(iter_papers(inputs, rejects=s2.rejects), client=cluster, stats=s2,
-                                                  partition_size=30, papers_per_batch=20,
-                                                  on_resolver=held2.append)]
+                                                  partition_size=30, papers_per_batch=20)]
     assert len(cluster.scheduler_info()["workers"]) == 2
     assert len(single) == len(dist) == 6
     assert [b.nodes for b in single] == [b.nodes for b in dist]
     assert [b.rels for b in single] == [b.rels for b in dist]
-    e1 = entity_rows(held1[0].entities(), held1[0].links())
-    e2 = entity_rows(held2[0].entities(), held2[0].links())  # paper counts summed from the workers
+    r1, r2 = s1.resolution, s2.resolution  # paper counts summed from the workers
+    e1 = entity_rows(r1.entities(), r1.links())
+    e2 = entity_rows(r2.entities(), r2.links())
     assert e1.nodes == e2.nodes and e1.rels == e2.rels
     assert (s1.papers_read, s1.entities, s1.results, s1.claims) == (s2.papers_read, s2.entities, s2.results, s2.claims)
 
