@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator
 
 from .config import kgbuild_home  # the one state location (re-exported for callers)
 from .errors import ConfigError, KgbuildError
-from .records import Extraction, Reject
+from .records import Extraction, Paper, Reject
 
 DEFAULT_OVERRIDES = "resolution.json"
 
@@ -59,6 +59,7 @@ class RunStats:
     deferred: list[str] = field(default_factory=list)  # changes to existing entities not made (see resolve)
     warnings: list[str] = field(default_factory=list)
     resolution: object = field(default=None, repr=False)  # the final Resolution (exact paper counts)
+    stages: dict = field(default_factory=dict)  # seconds per stage, when a command times them
 
     def summary(self) -> str:
         parts = [f"{self.papers_read} papers read", f"{self.rejected} rejected",
@@ -120,14 +121,56 @@ class Progress:
 
 
 # --------------------------------------------------------------------------- stages wired together
-def iter_extractions(input_path: str | Path, *, rejects: list[Reject], fmt: str | None = None, nlp=None,
-                     batch_size: int = 256) -> Iterator[Extraction]:
-    """Read ``input_path`` and yield one (unresolved) ``Extraction`` per good paper."""
-    from .extract import extract_papers
-    from .read import read_papers
+def iter_papers(inputs, *, rejects: list[Reject], fmt: str | None = None) -> Iterator[Paper]:
+    """The papers of one input, several, or a glob (``parallel.expand_inputs``), in order."""
+    from .parallel import expand_inputs, read_inputs
 
-    papers = read_papers(input_path, format=fmt, rejects=rejects)
-    yield from extract_papers(papers, nlp=nlp, batch_size=batch_size)
+    return read_inputs(expand_inputs(inputs), fmt=fmt, rejects=rejects)
+
+
+def iter_extractions(input_path, *, rejects: list[Reject], fmt: str | None = None, nlp=None,
+                     batch_size: int = 256) -> Iterator[Extraction]:
+    """Read ``input_path`` (a file, a list of files or a glob) and yield one (unresolved)
+    ``Extraction`` per good paper."""
+    papers = iter_papers(input_path, fmt=fmt, rejects=rejects)
+    # a paper that makes extraction raise becomes a reject, not a crash of the whole run
+    yield from _extract_isolated(papers, rejects=rejects, nlp=nlp, batch_size=batch_size)
+
+
+def _extract_isolated(papers: Iterable, *, rejects: list[Reject], nlp=None,
+                      batch_size: int = 256) -> Iterator[Extraction]:
+    """``extract.extract_papers``, but a paper that makes extraction raise costs that paper only.
+
+    Papers go through in batches as usual; a batch that raises is redone one paper at a time and
+    each paper that still fails becomes ``Reject(file, line, "extraction failed: ...")``. The
+    reader's limits keep the known bad inputs out; this is the net for unknown ones.
+    """
+    from itertools import islice
+
+    from .extract import extract_papers
+    from .read import EXTRACT_FAILED
+
+    it = iter(papers)
+    while True:
+        chunk = list(islice(it, batch_size))
+        if not chunk:
+            return
+        if nlp is None:  # build the pipeline once, not once per batch
+            from .nlp import build_nlp
+
+            nlp = build_nlp()
+        try:
+            done = list(extract_papers(chunk, nlp=nlp, batch_size=batch_size))
+        except Exception:  # noqa: BLE001 - isolated below, paper by paper
+            done = []
+            for paper in chunk:
+                try:
+                    done.extend(extract_papers([paper], nlp=nlp, batch_size=1))
+                except Exception as exc:  # noqa: BLE001 - becomes this paper's reject
+                    detail = f"{type(exc).__name__}: {exc}".replace("\n", " ")[:160]
+                    rejects.append(Reject(paper.source, paper.line, f"{EXTRACT_FAILED}: {detail}",
+                                          paper.title[:80]))
+        yield from done
 
 
 def resolution_builder(overrides: str | Path | None = None):
@@ -168,14 +211,10 @@ def resolved_extractions(input_path: str | Path, *, stats: RunStats, fmt: str | 
             spill.write("\n")
             progress.tick()
         progress.close()
-        from .read import is_warning
-
-        # a "warning" reject (a dropped non-integer year) kept its paper: not counted as rejected
-        stats.rejected = sum(1 for r in stats.rejects if not is_warning(r))
+        _count_rejects(stats)
         res = builder.build()
         stats.entities = res.entity_count()
-        stats.deferred = ([f"merge {a} ~ {b} ({why})" for a, b, why in res.deferred]
-                          + [f"keep {a} (a fresh build names it {b})" for a, b in res.kept])
+        stats.deferred = res.changes()
         if on_resolution is not None:
             on_resolution(res)
         spill.flush()
@@ -191,6 +230,27 @@ def resolved_extractions(input_path: str | Path, *, stats: RunStats, fmt: str | 
             stats.proposes += len(ex.proposes)
             yield ex
     stats.resolution = res.with_paper_counts(counts)
+    stats.seconds = time.perf_counter() - t0
+
+
+def _count_rejects(stats: RunStats) -> None:
+    from .read import is_warning
+
+    # a "warning" reject (a dropped non-integer year) kept its paper: not counted as rejected
+    stats.rejected = sum(1 for r in stats.rejects if not is_warning(r))
+
+
+def _parallel(input_path, *, stats: RunStats, fmt, overrides, workers: int, mode: str, quiet: bool,
+              out_chunk: int = 500, base=None, on_resolution=None):
+    """``parallel.run_parallel`` over the input's papers (``workers`` processes); yields ``Applied``."""
+    from .parallel import run_parallel
+
+    t0 = time.perf_counter()
+    papers = iter_papers(input_path, fmt=fmt, rejects=stats.rejects)
+    yield from run_parallel(papers, stats=stats, workers=workers, mode=mode, overrides=overrides,
+                            out_chunk=out_chunk, base=base, on_resolution=on_resolution,
+                            progress=Progress("extracting", quiet=quiet))
+    _count_rejects(stats)
     stats.seconds = time.perf_counter() - t0
 
 
@@ -217,8 +277,9 @@ def _write_rejects(stats: RunStats, rejects_path: str | Path | None) -> None:
 def _check_output(input_path: str | Path, output: str | Path) -> Path:
     """The ``.part`` file to write before renaming onto ``output``; refuse to overwrite the input."""
     out = Path(output)
+    inputs = [input_path] if isinstance(input_path, (str, os.PathLike)) else list(input_path)
     try:
-        same = out.exists() and Path(input_path).exists() and out.resolve() == Path(input_path).resolve()
+        same = out.exists() and any(Path(i).exists() and out.resolve() == Path(i).resolve() for i in inputs)
     except OSError:
         same = False
     if same:
@@ -241,11 +302,12 @@ def _check_output(input_path: str | Path, output: str | Path) -> Path:
 
 def extract_file(input_path: str | Path, output: str | Path, *, fmt: str | None = None, nlp=None,
                  overrides: str | Path | None = None, rejects_path: str | Path | None = None,
-                 full: bool = False, quiet: bool = True) -> RunStats:
+                 full: bool = False, quiet: bool = True, workers: int = 1) -> RunStats:
     """``kgbuild extract``: write one EXTRACTION-SCHEMA.md record per paper (names after resolution).
 
     ``full=True`` writes the full records with provenance (evidence sentences, offsets, rule ids)
-    instead of the bare schema record. ``output`` may be ``"-"`` for stdout.
+    instead of the bare schema record. ``output`` may be ``"-"`` for stdout. ``workers > 1``
+    extracts in that many processes (``kgbuild.parallel``); the output is identical.
     """
     stats = RunStats(target=str(output))
     out = sys.stdout if str(output) == "-" else None
@@ -254,9 +316,15 @@ def extract_file(input_path: str | Path, output: str | Path, *, fmt: str | None 
     try:
         fh = out if out is not None else open(tmp, "w", encoding="utf-8")
         try:
-            for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides, quiet=quiet):
-                fh.write(json.dumps(ex.to_dict() if full else ex.to_schema(), ensure_ascii=False))
-                fh.write("\n")
+            if workers > 1:
+                for part in _parallel(input_path, stats=stats, fmt=fmt, overrides=overrides, workers=workers,
+                                      mode="full" if full else "schema", quiet=quiet):
+                    fh.write(part.output)
+            else:
+                for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
+                                               quiet=quiet):
+                    fh.write(json.dumps(ex.to_dict() if full else ex.to_schema(), ensure_ascii=False))
+                    fh.write("\n")
         finally:
             if out is None:
                 fh.close()
@@ -270,6 +338,50 @@ def extract_file(input_path: str | Path, output: str | Path, *, fmt: str | None 
             tmp.unlink(missing_ok=True)  # no OUT.part left behind by a failed run
     _write_rejects(stats, rejects_path or (None if out is not None else Path(str(output) + ".rejects.jsonl")))
     return stats
+
+
+def row_batches(input_path, *, stats: RunStats, fmt: str | None = None, nlp=None,
+                overrides: str | Path | None = None, quiet: bool = True, papers_per_batch: int = 500,
+                workers: int = 1, base=None, scheduler: str | None = None, n_workers: int | None = None,
+                partition_size: int = 2000,
+                on_resolution: Callable[[object], None] | None = None) -> Iterator["GraphRows"]:
+    """``GraphRows`` of each batch of ``papers_per_batch`` resolved papers, in input order.
+
+    ``on_resolution`` gets the ``Resolution`` before the first batch; ``stats.resolution`` holds
+    it with exact paper counts once the batches are exhausted. The rows are the same for any
+    number of ``workers``, and on a Dask cluster (``scheduler``: an address, or ``"local"`` for a
+    LocalCluster of ``n_workers``). ``base`` continues a saved resolution (incremental builds).
+    """
+    from .rows import to_rows
+
+    if scheduler:
+        from .distributed import dask_client, distributed_batches
+
+        t0 = time.perf_counter()
+        with dask_client(scheduler, n_workers=n_workers) as client:
+            papers = iter_papers(input_path, fmt=fmt, rejects=stats.rejects)
+            for part in distributed_batches(papers, client=client, stats=stats, overrides=overrides, base=base,
+                                            partition_size=partition_size, papers_per_batch=papers_per_batch,
+                                            on_resolution=on_resolution):
+                yield part.output
+        _count_rejects(stats)
+        stats.seconds = time.perf_counter() - t0
+        return
+    if workers > 1:
+        for part in _parallel(input_path, stats=stats, fmt=fmt, overrides=overrides, workers=workers,
+                              mode="rows", quiet=quiet, out_chunk=papers_per_batch, base=base,
+                              on_resolution=on_resolution):
+            yield part.output
+        return
+    batch: list[Extraction] = []
+    for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
+                                   quiet=quiet, base=base, on_resolution=on_resolution):
+        batch.append(ex)
+        if len(batch) >= papers_per_batch:
+            yield to_rows(batch)
+            batch = []
+    if batch:
+        yield to_rows(batch)
 
 
 def store_state_path(store) -> Path:
@@ -307,12 +419,15 @@ def _saved_base(store, stats: RunStats):
 def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, fmt: str | None = None,
           nlp=None, overrides: str | Path | None = None, rejects_path: str | Path | None = None,
           batch_size: int = 1000, papers_per_batch: int = 500, fresh: bool = False,
-          quiet: bool = True) -> RunStats:
+          quiet: bool = True, workers: int = 1, scheduler: str | None = None,
+          n_workers: int | None = None, partition_size: int = 2000) -> RunStats:
     """``kgbuild build``: read → extract → resolve → write to Neo4j (``neo4j_uri``) or the embedded store.
 
     The write is idempotent (MERGE on key constraints): building the same input twice leaves the
     same graph. Into a graph that already holds papers, the build is incremental: resolution
-    continues the one saved with the graph (see the module docstring).
+    continues the one saved with the graph (see the module docstring). ``input_path`` may be a
+    list of files or a glob; ``workers > 1`` extracts and builds rows in that many processes,
+    ``scheduler`` on a Dask cluster (``kgbuild.distributed``); the graph is the same.
 
     ``fresh=True`` replaces the graph and starts a new resolution, but only once the input has
     been read, extracted and resolved without error (pass 1): a bad path, a CSV without an
@@ -326,7 +441,7 @@ def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, f
     ``ReadError`` (after writing the rejects report), so the CLI exits non-zero.
     """
     from .errors import ReadError
-    from .rows import entity_rows, to_rows
+    from .rows import entity_rows
     from .stores import open_store
 
     own_store = store is None
@@ -366,17 +481,11 @@ def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, f
                 stats.nodes += ws.nodes
                 stats.relationships += ws.relationships
 
-            batch: list[Extraction] = []
-            for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
-                                           quiet=quiet, base=base, on_resolution=write_entities):
-                batch.append(ex)
-                if len(batch) >= papers_per_batch:
-                    ws = store.write(to_rows(batch), batch_size=batch_size)
-                    stats.nodes += ws.nodes
-                    stats.relationships += ws.relationships
-                    batch = []
-            if batch:
-                ws = store.write(to_rows(batch), batch_size=batch_size)
+            for rows in row_batches(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
+                                    quiet=quiet, papers_per_batch=papers_per_batch, workers=workers, base=base,
+                                    scheduler=scheduler, n_workers=n_workers, partition_size=partition_size,
+                                    on_resolution=write_entities):
+                ws = store.write(rows, batch_size=batch_size)
                 stats.nodes += ws.nodes
                 stats.relationships += ws.relationships
             res = stats.resolution
@@ -399,6 +508,55 @@ def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, f
         if own_store:
             store.close()
         _write_rejects(stats, rejects_path)
+    return stats
+
+
+def build_bulk(input_path, *, neo4j_uri: str | None = None, fmt: str | None = None,
+               overrides: str | Path | None = None, rejects_path: str | Path | None = None,
+               import_dir: str | Path | None = None, overwrite: bool = False, docker: bool = False,
+               papers_per_batch: int = 500, workers: int = 1, quiet: bool = True, log=lambda msg: None) -> RunStats:
+    """``kgbuild build --bulk``: the same rows as ``build``, loaded with ``neo4j-admin database import``.
+
+    Checks the target first (the local server, empty unless ``overwrite``), writes the import
+    files to ``import_dir`` (default ``$KGBUILD_HOME/import``), then stops the server, imports,
+    restarts it and creates the constraints (``stores.bulk``). ``docker=True`` only writes the
+    files and puts the commands to run in ``stats.target``.
+    """
+    from .rows import entity_rows
+    from .stores.bulk import BulkWriter, LocalBulkLoad, docker_commands
+
+    target = None if docker else LocalBulkLoad(neo4j_uri, overwrite=overwrite)
+    if target is not None:
+        target.check()
+    stats = RunStats()
+    writer = BulkWriter(import_dir or kgbuild_home() / "import")
+
+    def entities(res) -> None:
+        writer.add_entities(entity_rows(res.entities(), res.links()))
+
+    for rows in row_batches(input_path, stats=stats, fmt=fmt, overrides=overrides, quiet=quiet,
+                            papers_per_batch=papers_per_batch, workers=workers, on_resolution=entities):
+        writer.add(rows)
+    res = stats.resolution
+    if res is not None:  # exact paper counts
+        writer.add_entities(entity_rows(res.entities(), res.links()))
+    files = writer.finish()
+    stats.nodes, stats.relationships = files.node_count, files.relationship_count
+    stats.stages = {"extract_resolve_rows_files": round(files.seconds, 1)}
+    if target is None:
+        stats.target = "import files in " + str(files.directory) + "; run:\n" + docker_commands(files)
+    else:
+        report = target.load(files, log=log)
+        stats.stages["server_stop"] = round(report.stop_seconds, 1)
+        if res is not None:  # the next (incremental) build into this database continues it
+            from .stores import make_store
+
+            res.save(store_state_path(make_store(neo4j_uri)))
+        stats.stages["neo4j_admin_import"] = round(report.seconds, 1)
+        stats.stages["server_start_constraints"] = round(report.start_seconds, 1)
+        stats.target = f"Neo4j {target.uri} via neo4j-admin import ({report.rows_per_second:,.0f} rows/s)"
+    stats.seconds = sum(stats.stages.values())
+    _write_rejects(stats, rejects_path)
     return stats
 
 

@@ -24,6 +24,7 @@ conventions). Every record carries the chain of rule ids that made it in
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import NamedTuple
 
 from spacy.tokens import Doc
@@ -336,9 +337,13 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str], *,
     used_as_object: list[Unit] = []
     units_of: dict[tuple[int, int], list[Unit]] = {}
 
+    cue_starts = sorted(c.start for c in rel_cues + compared)
+
     def units(sent: tuple[int, int]) -> list[Unit]:
+        """Object candidates of the sentence from its first cue on (objects follow their cue)."""
         if sent not in units_of:
-            units_of[sent] = object_candidates(rules, text, sent, systems)
+            first = cue_starts[bisect_left(cue_starts, sent[0])] if cue_starts else sent[0]
+            units_of[sent] = object_candidates(rules, text, (max(sent[0], min(first, sent[1])), sent[1]), systems)
         return units_of[sent]
 
     for cue in rel_cues:

@@ -216,7 +216,7 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
             elif (_OUR_COINED_BEFORE.search(lead) and _coined(m, text, lexicon)
                   and _NAME_THEN_HEAD.match(text, m.end)):
                 emit(m, sent, "propose:our-coined")  # "our multilingual mParamanu model"
-            elif (_NOVEL_BEFORE.search(lead) and _coined(m, text, lexicon) and re.match(r"\s*\(", tail)
+            elif (tail.lstrip().startswith("(") and _coined(m, text, lexicon) and _NOVEL_BEFORE.search(lead)
                   and not _HEAD_AFTER_ACRONYM.match(tail) and not _OTHERS_WORK.search(text, sent[0], sent[1])):
                 # "in conjunction with a novel Complete Attention Control Mechanism (CACM)"
                 emit(_chain_head(s_mentions, i, text), sent, "propose:novel-coined")

@@ -70,6 +70,8 @@ class SlotRules:
     families: tuple[SlotRule, ...]
     family_regex: re.Pattern[str]  # any family name, anchored alternation
     family_phrase: SlotRule | None = None
+    class_heads: re.Pattern[str] = re.compile("(?!)")  # the class nouns alone: where to look for classes
+    baseline_trigger: re.Pattern[str] = re.compile("(?!)")  # cheap test before the baseline regexes
 
     def family_at(self, text: str, pos: int, endpos: int) -> tuple[int, SlotRule] | None:
         """The family name starting at ``pos`` (its end and rule), the longest first."""
@@ -96,13 +98,18 @@ def load_slot_rules(path: str | Path | None = None) -> SlotRules:
         sr = SlotRule(rule.id, slot, kind, rule.regex(flags=case), f.get("name", ""),
                       rule.regex("before") if f.get("before") else None)
         by_role.setdefault(kind or slot, []).append(sr)
+    heads = re.compile("(?!)")
+    for rule in load_rules(path):
+        if rule.fields.get("heads"):
+            heads = rule.regex("heads", flags=0)  # class nouns are written in lower case
     try:
         families = tuple(by_role.get("family", ()))
         one = lambda k: by_role[k][0]  # noqa: E731
         return SlotRules(tuple(by_role.get("self-reference", ())), tuple(by_role.get("baseline", ())),
                          one("class-head"), one("examples"), one("no-family"), families,
                          re.compile("|".join(f"(?:{r.regex.pattern})" for r in families) or "(?!)"),
-                         (by_role.get("family-phrase") or [None])[0])
+                         (by_role.get("family-phrase") or [None])[0], heads,
+                         re.compile(r"tun|\bF?FT\b", re.I))
     except KeyError as exc:
         raise ExtractError(f"{path}: no rule of kind {exc.args[0]!r} (each object kind needs one)") from exc
 
@@ -125,6 +132,8 @@ def baseline_units(rules: SlotRules, text: str, sent: tuple[int, int], taken: by
     """Baseline paraphrases of the sentence that no entity mention covers ("fine-tuning all
     parameters" -> full fine-tuning), each where its ``before`` context allows an object."""
     out: list[Unit] = []
+    if not rules.baseline_trigger.search(text, sent[0], sent[1]):
+        return out
     for r in rules.baselines:
         for m in r.regex.finditer(text, sent[0], sent[1]):
             s, e = m.start(), m.end()
@@ -142,7 +151,9 @@ def family_units(rules: SlotRules, text: str, sent: tuple[int, int], taken: byte
     """Lower-case family names followed by a class noun ("semi-supervised methods"), not covered
     by an entity mention: a unit named by the family, ending after the class noun."""
     out: list[Unit] = []
-    for m in rules.family_regex.finditer(text, sent[0], sent[1]):
+    starts = [m for h in rules.class_heads.finditer(text, sent[0], sent[1])
+              for m in rules.family_regex.finditer(text, max(sent[0], h.start() - 45), h.start())]
+    for m in sorted(starts, key=lambda m: m.start()):
         s = m.start()
         if s > 0 and (text[s - 1].isalnum() or text[s - 1] == "-"):
             continue
@@ -167,7 +178,14 @@ def family_phrase_units(rules: SlotRules, text: str, sent: tuple[int, int]) -> l
     if r is None:
         return []
     out = []
-    for m in r.regex.finditer(text, sent[0], sent[1]):
+    last = sent[0]
+    found = []
+    for h in rules.class_heads.finditer(text, sent[0], sent[1]):
+        m = r.regex.search(text, max(last, h.start() - 120), h.end())
+        if m is not None and m.end() == h.end():
+            found.append(m)
+            last = m.end()
+    for m in found:
         fam = m.group("family")
         if _NAMED_AFTER_CLASS.match(text, m.end()):
             continue  # "compression methods using low rank approximation": the named one is the object

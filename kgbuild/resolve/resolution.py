@@ -172,6 +172,13 @@ class Resolution:
         return Extraction(paper=extraction.paper, entities=list(merged.values()), proposes=proposes,
                           results=results, comparisons=comparisons)
 
+    def changes(self) -> list[str]:
+        """What an incremental build did not change in the existing graph, one line each:
+        merges of two existing entities the new evidence suggests, and existing names or types a
+        fresh build would choose otherwise."""
+        return ([f"merge {a} ~ {b} ({why})" for a, b, why in self.deferred]
+                + [f"keep {a} (a fresh build names it {b})" for a, b in self.kept])
+
     # ------------------------------------------------------------------ paper counts
     def is_new_paper(self, paper_id: str) -> bool:
         """True unless the paper is already in the graph this resolution continues."""
