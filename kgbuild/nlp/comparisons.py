@@ -57,6 +57,10 @@ _COORD_GAP_ELIDED = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+(?:by\s+)?[+\-]?\d+(?:
                                r"(?:over|than|compared\s+(?:to|with)|against)\s+(?:a\s+|an\s+|the\s+)?")
 # "both UNITER and OpenAI CLIP": one capitalised word before a coordinated name
 _COORD_GAP_QUALIFIED = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+[A-Z][\w\-]*\s+")
+# "fine-tuning only the cross-attention parameters": a gerund with an object is an action, not a name
+_VERB_USE = re.compile(r"\s+(?:only|the|a|an|all|its|their|our|these|this|each|every)\b")
+# a fronted subordinate clause: its names are not the subject of the main clause
+_SUBORDINATE = re.compile(r"\s*(?:While|Although|Though|Whereas|Since|Because|If|When|Despite|Unlike)\b[^,;]{0,200},")
 _THAT_OF = re.compile(r"^\s*(?:that|those)\s+of\b", re.I)
 _MATCH_PREV_OK = {",", "and", "or", "while", "can", "could", "to", "nearly", "almost", "closely", "even",
                   "also", "thereby", "largely", "fully", "which", "that", "often", "will", "would", "may",
@@ -225,6 +229,9 @@ def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_M
         prev_start, start = start, b.end()
     if start > sent[0] and _ELIDED_SUBJECT.fullmatch(text, start, cue.start):
         start = prev_start  # "X outperforms Y on A, but under-performs Z on B": X again
+    sub = _SUBORDINATE.match(text, start, cue.start)
+    if sub:
+        start = sub.end()  # "While fine-tuning improves LLMs, these models underperform ...": not fine-tuning
     before = [m for m in systems if m.end <= cue.start and m.start >= start]
     # "by inheriting the BART weights our model outperforms ...": the self-reference is the subject
     last_end = before[-1].end if before else start
@@ -237,7 +244,8 @@ def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_M
         if m.name in proposed and _FRONTED_TOOL.search(text[start:m.start]) and _FRONTED_TOOL_END.match(text, m.end):
             return Subject(m.name, "subject:fronted-proposal")
     for i, m in enumerate(before):
-        if (m.start, m.end) in taken or _PART_AFTER.match(text, m.end):
+        if (m.start, m.end) in taken or _PART_AFTER.match(text, m.end) or _VERB_USE.match(text, m.end) \
+                and text[m.start:m.end].endswith("ing"):
             continue
         lead = text[start:m.start]
         if ((_NON_SUBJECT_BEFORE.search(lead[-40:] if len(lead) > 40 else lead)
@@ -292,6 +300,15 @@ def _object_decisions(objs: list[Unit]) -> list[str]:
     return out
 
 
+_ACRONYM_PLURAL = re.compile(r"^([A-Z][A-Za-z0-9-]*[A-Z])s$")
+
+
+def _singular(name: str) -> str:
+    """"GNNs" -> "GNN", "GANs" -> "GAN": an acronym's plural names the family (schema conventions)."""
+    m = _ACRONYM_PLURAL.match(name)
+    return m.group(1) if m else name
+
+
 class _Emitter:
     """One record per (subject, relation, object) per paper; the first claim's dataset is kept."""
 
@@ -303,6 +320,7 @@ class _Emitter:
 
     def emit(self, subj: str, rel: str, obj: str, ds: str | None, sent: tuple[int, int], start: int, end: int,
              decisions: list[str]) -> None:
+        obj = _singular(obj)
         sk, ok = match_key(subj), match_key(obj)
         if not sk or not ok or sk == ok or (sk, rel, ok) in self.keys:
             return
@@ -431,6 +449,9 @@ def _compared_to_claims(doc: Doc, compared: list[_Cue], text: str, sents: list[t
         c_start = sent[0]
         for b in _CLAUSE_BREAK.finditer(text, sent[0], m.start()):
             c_start = b.end()
+        sub = _SUBORDINATE.match(text, c_start, m.start())
+        if sub:
+            c_start = sub.end()  # "While X improves ..., these models underperform compared to Y"
         brk = _CLAUSE_BREAK.search(text, objs[-1].end, sent[1])
         c_end = brk.start() if brk else sent[1]
         best = None
