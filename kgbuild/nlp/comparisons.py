@@ -61,6 +61,12 @@ _COORD_GAP_QUALIFIED = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+[A-Z][\w\-]*\s+")
 _VERB_USE = re.compile(r"\s+(?:only|the|a|an|all|its|their|our|these|this|each|every)\b")
 # a fronted subordinate clause: its names are not the subject of the main clause
 _SUBORDINATE = re.compile(r"\s*(?:While|Although|Though|Whereas|Since|Because|If|When|Despite|Unlike)\b[^,;]{0,200},")
+# an unknown list member: a capitalised name of at most three words ("Self-RAG", "Command R+")
+_MEMBER = r"[A-Z][\w.\-]*\+?(?:\s+(?:[A-Z0-9][\w.\-]*\+?|\d[\w.]*))?"
+_LIST_MEMBER = re.compile(r"(?:\s*\)?\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?P<name>" + _MEMBER + r")")
+# the unknown members after the last known object, ending the list: "..., Self-RAG, and Command R+ in ..."
+_LIST_TAIL = re.compile(r"(?:(?:\s*\)?\s*,\s*)" + _MEMBER + r")*\s*\)?\s*,?\s*(?:and|or)\s+" + _MEMBER +
+                        r"(?=\s*(?:[,.;:)]|$|\s(?:in|on|across|by|with|for|while|when|at|under|and|as|without|using)\b))")
 _THAT_OF = re.compile(r"^\s*(?:that|those)\s+of\b", re.I)
 _MATCH_PREV_OK = {",", "and", "or", "while", "can", "could", "to", "nearly", "almost", "closely", "even",
                   "also", "thereby", "largely", "fully", "which", "that", "often", "will", "would", "may",
@@ -208,6 +214,8 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
                     and not rules.class_examples.regex.match(text, u.end):
                 u = Unit(u.start, rules.class_family.regex.match(text, u.end).end(), u.name, u.type,  # type: ignore[union-attr]
                          rules.class_family.id)
+            if _COORD_GAP_UNKNOWN.fullmatch(g) and not _COORD_GAP.fullmatch(g):
+                objs.extend(_list_members(text, prev.end, u.start))
             objs.append(u)
             prev = u
         elif re.fullmatch(r"\s*\(\s*", g) and u.end <= sent[1]:
@@ -215,7 +223,17 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
             continue
         else:
             break
+    # "such as ChatGPT, Self-RAG, and Command R+": names the entity stage did not know, in a list
+    # that starts with a known one, are objects too (object:list-member)
+    tail = _LIST_TAIL.match(text, prev.end, sent[1])
+    if tail:
+        objs.extend(_list_members(text, prev.end, tail.end()))
     return objs
+
+
+def _list_members(text: str, start: int, end: int) -> list[Unit]:
+    return [Unit(m.start("name"), m.end("name"), m.group("name"), "Method", "object:list-member")
+            for m in _LIST_MEMBER.finditer(text, start, end)]
 
 
 def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_Mention], proposed: list[str],
