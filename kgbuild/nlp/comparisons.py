@@ -56,7 +56,8 @@ _COORD_GAP_LONG_FORM = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+[A-Z][\w.\-]*(?:\s+
 _COORD_GAP_ELIDED = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+(?:by\s+)?[+\-]?\d+(?:\.\d+)?\s*(?:\\?%|points?|pp)?\s+"
                                r"(?:over|than|compared\s+(?:to|with)|against)\s+(?:a\s+|an\s+|the\s+)?")
 # "both UNITER and OpenAI CLIP": one capitalised word before a coordinated name
-_COORD_GAP_QUALIFIED = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+[A-Z][\w\-]*\s+")
+_COORD_GAP_QUALIFIED = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+(?:[A-Z][\w\-]*|[a-z]+-[\w-]+|other|standard|vanilla|"
+                                  r"original|strong|recent|popular|existing)\s+")
 # "fine-tuning only the cross-attention parameters": a gerund with an object is an action, not a name
 _VERB_USE = re.compile(r"\s+(?:only|the|a|an|all|its|their|our|these|this|each|every)\b")
 # a fronted subordinate clause: its names are not the subject of the main clause
@@ -168,6 +169,10 @@ _FRONTED_TOOL = re.compile(r"(?:^|[;:,]|\d\)|\b(?:and|but))\s*(?:\w+\s+)?(?:with
 _FRONTED_TOOL_END = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:approach|method|framework|technique|strategy)?\s*,", re.I)
 
 
+def _baseline_ids(rules: SlotRules) -> frozenset[str]:
+    return frozenset(r.id for r in rules.baselines)
+
+
 def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit], later_cues: list[_Cue],
                   rules: SlotRules) -> list[Unit]:
     """The object noun phrase after a cue and its coordinated members ("X, Y and Z"), each unit
@@ -182,6 +187,8 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
     check = _THAT_OF.sub(" ", check, count=1)  # "matching or exceeding that of recent GTs"
     if len(gap) > 70 or _OBJ_GAP_BLOCK.search(check) or len(gap.split()) > 8:
         return []
+    if first.decision in _baseline_ids(rules) and rules.class_family.regex.match(text, first.end):
+        return []  # "outperforms other fine-tuning methods": a class that names no family
     if first.decision == "object:named":
         ex = rules.class_examples.regex.match(text, first.end)
         if _MODIFIER_AFTER.match(text, first.end) and ex is None \
@@ -210,6 +217,9 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
                 or _COORD_GAP_QUALIFIED.fullmatch(g)
                 or (_COORD_GAP_LONG_FORM.fullmatch(g) and text.startswith(")", u.end))):
             # an unrecognised list member ("Bloom 7B") does not end the list
+            if u.decision != "object:named" and u.decision in _baseline_ids(rules) \
+                    and rules.class_family.regex.match(text, u.end):
+                break  # "and other fine-tuning methods": a class that names no family
             if u.decision == "object:named" and rules.class_family.regex.match(text, u.end) \
                     and not rules.class_examples.regex.match(text, u.end):
                 u = Unit(u.start, rules.class_family.regex.match(text, u.end).end(), u.name, u.type,  # type: ignore[union-attr]
@@ -279,6 +289,8 @@ def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_M
         rid = self_reference(rules, text, start, cue.start)
         if rid:
             return Subject(own, rid)
+    if own and re.search(re.escape(own) + r"-(?:augmented|based|enhanced|equipped|powered|boosted|integrated)\b", lead):
+        return Subject(own, "subject:proposal-as-tool")  # "ACM-augmented baselines ... exceed GNNs"
     # "X outperforms existing methods and is on par with Y": the subject stands before the first cue
     subject_lead = text[start:first_cue] if first_cue is not None and start <= first_cue < cue.start else lead
     if _OTHER_SUBJECT.search(subject_lead) or re.search(r"\b(?:which|who)\b[^,]*$", subject_lead):
