@@ -68,6 +68,9 @@ _LIST_MEMBER = re.compile(r"(?:\s*\)?\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(
 # the unknown members after the last known object, ending the list: "..., Self-RAG, and Command R+ in ..."
 _LIST_TAIL = re.compile(r"(?:(?:\s*\)?\s*,\s*)" + _MEMBER + r")*\s*\)?\s*,?\s*(?:and|or)\s+" + _MEMBER +
                         r"(?=\s*(?:[,.;:)]|$|\s(?:in|on|across|by|with|for|while|when|at|under|and|as|without|using)\b))")
+# the examples after a class: "diffusion models (SDXL)", "methods such as X"
+_EXAMPLES_LEAD = re.compile(r"\s*(?:,\s*)?(?:such\s+as|like|including|e\.g\.,?|\((?:e\.g\.,?|such\s+as|like|including)?)\s*"
+                            r"(?:the\s+)?", re.I)
 _THAT_OF = re.compile(r"^\s*(?:that|those)\s+of\b", re.I)
 _MATCH_PREV_OK = {",", "and", "or", "while", "can", "could", "to", "nearly", "almost", "closely", "even",
                   "also", "thereby", "largely", "fully", "which", "that", "often", "will", "would", "may",
@@ -205,6 +208,12 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
             end = fam.end() if fam is not None else _GENERIC_HEAD.match(text, first.end).end()  # type: ignore[union-attr]
             first = Unit(first.start, end, first.name, first.type, rules.class_family.id)
             nxt = [first] + [u for u in nxt[1:] if u.start >= end]
+    elif first.decision != "object:named" and first.decision not in _baseline_ids(rules):
+        ex = _EXAMPLES_LEAD.match(text, first.end)
+        if ex is not None and len(nxt) > 1 and nxt[1].start == ex.end():
+            # "state-of-the-art diffusion models (SDXL)": the examples of the class are the objects
+            nxt = [u._replace(decision=rules.class_examples.id) for u in nxt[1:]]
+            first = nxt[0]
     if any(c.start >= cue.end and c.end <= first.start for c in later_cues):
         return []  # "matches or even surpasses GPT-4V": the cue nearest the object decides
     objs = [first]
