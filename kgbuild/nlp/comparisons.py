@@ -56,7 +56,21 @@ _COORD_GAP_LONG_FORM = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+[A-Z][\w.\-]*(?:\s+
 _COORD_GAP_ELIDED = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+(?:by\s+)?[+\-]?\d+(?:\.\d+)?\s*(?:\\?%|points?|pp)?\s+"
                                r"(?:over|than|compared\s+(?:to|with)|against)\s+(?:a\s+|an\s+|the\s+)?")
 # "both UNITER and OpenAI CLIP": one capitalised word before a coordinated name
-_COORD_GAP_QUALIFIED = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+[A-Z][\w\-]*\s+")
+_COORD_GAP_QUALIFIED = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+(?:[A-Z][\w\-]*|[a-z]+-[\w-]+|other|standard|vanilla|"
+                                  r"original|strong|recent|popular|existing)\s+")
+# "fine-tuning only the cross-attention parameters": a gerund with an object is an action, not a name
+_VERB_USE = re.compile(r"\s+(?:only|the|a|an|all|its|their|our|these|this|each|every)\b")
+# a fronted subordinate clause: its names are not the subject of the main clause
+_SUBORDINATE = re.compile(r"\s*(?:While|Although|Though|Whereas|Since|Because|If|When|Despite|Unlike)\b[^,;]{0,200},")
+# an unknown list member: a capitalised name of at most three words ("Self-RAG", "Command R+")
+_MEMBER = r"[A-Z][\w.\-]*\+?(?:\s+(?:[A-Z0-9][\w.\-]*\+?|\d[\w.]*))?"
+_LIST_MEMBER = re.compile(r"(?:\s*\)?\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?P<name>" + _MEMBER + r")")
+# the unknown members after the last known object, ending the list: "..., Self-RAG, and Command R+ in ..."
+_LIST_TAIL = re.compile(r"(?:(?:\s*\)?\s*,\s*)" + _MEMBER + r")*\s*\)?\s*,?\s*(?:and|or)\s+" + _MEMBER +
+                        r"(?=\s*(?:[,.;:)]|$|\s(?:in|on|across|by|with|for|while|when|at|under|and|as|without|using)\b))")
+# the examples after a class: "diffusion models (SDXL)", "methods such as X"
+_EXAMPLES_LEAD = re.compile(r"\s*(?:,\s*)?(?:such\s+as|like|including|e\.g\.,?|\((?:e\.g\.,?|such\s+as|like|including)?)\s*"
+                            r"(?:the\s+)?", re.I)
 _THAT_OF = re.compile(r"^\s*(?:that|those)\s+of\b", re.I)
 _MATCH_PREV_OK = {",", "and", "or", "while", "can", "could", "to", "nearly", "almost", "closely", "even",
                   "also", "thereby", "largely", "fully", "which", "that", "often", "will", "would", "may",
@@ -158,6 +172,10 @@ _FRONTED_TOOL = re.compile(r"(?:^|[;:,]|\d\)|\b(?:and|but))\s*(?:\w+\s+)?(?:with
 _FRONTED_TOOL_END = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:approach|method|framework|technique|strategy)?\s*,", re.I)
 
 
+def _baseline_ids(rules: SlotRules) -> frozenset[str]:
+    return frozenset(r.id for r in rules.baselines)
+
+
 def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit], later_cues: list[_Cue],
                   rules: SlotRules) -> list[Unit]:
     """The object noun phrase after a cue and its coordinated members ("X, Y and Z"), each unit
@@ -172,6 +190,8 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
     check = _THAT_OF.sub(" ", check, count=1)  # "matching or exceeding that of recent GTs"
     if len(gap) > 70 or _OBJ_GAP_BLOCK.search(check) or len(gap.split()) > 8:
         return []
+    if first.decision in _baseline_ids(rules) and rules.class_family.regex.match(text, first.end):
+        return []  # "outperforms other fine-tuning methods": a class that names no family
     if first.decision == "object:named":
         ex = rules.class_examples.regex.match(text, first.end)
         if _MODIFIER_AFTER.match(text, first.end) and ex is None \
@@ -188,6 +208,12 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
             end = fam.end() if fam is not None else _GENERIC_HEAD.match(text, first.end).end()  # type: ignore[union-attr]
             first = Unit(first.start, end, first.name, first.type, rules.class_family.id)
             nxt = [first] + [u for u in nxt[1:] if u.start >= end]
+    elif first.decision != "object:named" and first.decision not in _baseline_ids(rules):
+        ex = _EXAMPLES_LEAD.match(text, first.end)
+        if ex is not None and len(nxt) > 1 and nxt[1].start == ex.end():
+            # "state-of-the-art diffusion models (SDXL)": the examples of the class are the objects
+            nxt = [u._replace(decision=rules.class_examples.id) for u in nxt[1:]]
+            first = nxt[0]
     if any(c.start >= cue.end and c.end <= first.start for c in later_cues):
         return []  # "matches or even surpasses GPT-4V": the cue nearest the object decides
     objs = [first]
@@ -200,10 +226,15 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
                 or _COORD_GAP_QUALIFIED.fullmatch(g)
                 or (_COORD_GAP_LONG_FORM.fullmatch(g) and text.startswith(")", u.end))):
             # an unrecognised list member ("Bloom 7B") does not end the list
+            if u.decision != "object:named" and u.decision in _baseline_ids(rules) \
+                    and rules.class_family.regex.match(text, u.end):
+                break  # "and other fine-tuning methods": a class that names no family
             if u.decision == "object:named" and rules.class_family.regex.match(text, u.end) \
                     and not rules.class_examples.regex.match(text, u.end):
                 u = Unit(u.start, rules.class_family.regex.match(text, u.end).end(), u.name, u.type,  # type: ignore[union-attr]
                          rules.class_family.id)
+            if _COORD_GAP_UNKNOWN.fullmatch(g) and not _COORD_GAP.fullmatch(g):
+                objs.extend(_list_members(text, prev.end, u.start))
             objs.append(u)
             prev = u
         elif re.fullmatch(r"\s*\(\s*", g) and u.end <= sent[1]:
@@ -211,7 +242,17 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
             continue
         else:
             break
+    # "such as ChatGPT, Self-RAG, and Command R+": names the entity stage did not know, in a list
+    # that starts with a known one, are objects too (object:list-member)
+    tail = _LIST_TAIL.match(text, prev.end, sent[1])
+    if tail:
+        objs.extend(_list_members(text, prev.end, tail.end()))
     return objs
+
+
+def _list_members(text: str, start: int, end: int) -> list[Unit]:
+    return [Unit(m.start("name"), m.end("name"), m.group("name"), "Method", "object:list-member")
+            for m in _LIST_MEMBER.finditer(text, start, end)]
 
 
 def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_Mention], proposed: list[str],
@@ -225,6 +266,9 @@ def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_M
         prev_start, start = start, b.end()
     if start > sent[0] and _ELIDED_SUBJECT.fullmatch(text, start, cue.start):
         start = prev_start  # "X outperforms Y on A, but under-performs Z on B": X again
+    sub = _SUBORDINATE.match(text, start, cue.start)
+    if sub:
+        start = sub.end()  # "While fine-tuning improves LLMs, these models underperform ...": not fine-tuning
     before = [m for m in systems if m.end <= cue.start and m.start >= start]
     # "by inheriting the BART weights our model outperforms ...": the self-reference is the subject
     last_end = before[-1].end if before else start
@@ -237,7 +281,8 @@ def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_M
         if m.name in proposed and _FRONTED_TOOL.search(text[start:m.start]) and _FRONTED_TOOL_END.match(text, m.end):
             return Subject(m.name, "subject:fronted-proposal")
     for i, m in enumerate(before):
-        if (m.start, m.end) in taken or _PART_AFTER.match(text, m.end):
+        if (m.start, m.end) in taken or _PART_AFTER.match(text, m.end) or _VERB_USE.match(text, m.end) \
+                and text[m.start:m.end].endswith("ing"):
             continue
         lead = text[start:m.start]
         if ((_NON_SUBJECT_BEFORE.search(lead[-40:] if len(lead) > 40 else lead)
@@ -253,6 +298,8 @@ def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_M
         rid = self_reference(rules, text, start, cue.start)
         if rid:
             return Subject(own, rid)
+    if own and re.search(re.escape(own) + r"-(?:augmented|based|enhanced|equipped|powered|boosted|integrated)\b", lead):
+        return Subject(own, "subject:proposal-as-tool")  # "ACM-augmented baselines ... exceed GNNs"
     # "X outperforms existing methods and is on par with Y": the subject stands before the first cue
     subject_lead = text[start:first_cue] if first_cue is not None and start <= first_cue < cue.start else lead
     if _OTHER_SUBJECT.search(subject_lead) or re.search(r"\b(?:which|who)\b[^,]*$", subject_lead):
@@ -292,6 +339,15 @@ def _object_decisions(objs: list[Unit]) -> list[str]:
     return out
 
 
+_ACRONYM_PLURAL = re.compile(r"^([A-Z][A-Za-z0-9-]*[A-Z])s$")
+
+
+def _singular(name: str) -> str:
+    """"GNNs" -> "GNN", "GANs" -> "GAN": an acronym's plural names the family (schema conventions)."""
+    m = _ACRONYM_PLURAL.match(name)
+    return m.group(1) if m else name
+
+
 class _Emitter:
     """One record per (subject, relation, object) per paper; the first claim's dataset is kept."""
 
@@ -303,6 +359,7 @@ class _Emitter:
 
     def emit(self, subj: str, rel: str, obj: str, ds: str | None, sent: tuple[int, int], start: int, end: int,
              decisions: list[str]) -> None:
+        obj = _singular(obj)
         sk, ok = match_key(subj), match_key(obj)
         if not sk or not ok or sk == ok or (sk, rel, ok) in self.keys:
             return
@@ -431,6 +488,9 @@ def _compared_to_claims(doc: Doc, compared: list[_Cue], text: str, sents: list[t
         c_start = sent[0]
         for b in _CLAUSE_BREAK.finditer(text, sent[0], m.start()):
             c_start = b.end()
+        sub = _SUBORDINATE.match(text, c_start, m.start())
+        if sub:
+            c_start = sub.end()  # "While X improves ..., these models underperform compared to Y"
         brk = _CLAUSE_BREAK.search(text, objs[-1].end, sent[1])
         c_end = brk.start() if brk else sent[1]
         best = None

@@ -77,11 +77,15 @@ def _modifier(m: _Mention, text: str, sent_start: int, lexicon: set[tuple[int, i
         return True
     # "a graph-free Multilayer Perceptron (MLP) based model M3-Net", "a novel chain-of-thought (CoT) schema"
     close = re.match(r"\)", text[m.end:m.end + 1]) and "(" in text[max(sent_start, m.start - 2):m.start]
-    if close and (_NAME_THEN_HEAD.match(text, m.end + 1) or re.match(r"\s*-?\s*based\b", text[m.end + 1:m.end + 12])):
+    # (a known name before a head noun modifies it; a coined one names the thing: "a Spatial Token
+    # Fusion (STF) method", "the cold-start recommendation network (CSRNet) model")
+    if close and ((known and _NAME_THEN_HEAD.match(text, m.end + 1))
+                  or re.match(r"\s*-?\s*based\b", text[m.end + 1:m.end + 12])):
         return True
     if re.match(r"\s+based\b", text[m.end:m.end + 7]):
         return True
-    if _HEAD_AFTER_ACRONYM.match(text, m.end) or re.match(r"\s*\([^()]{1,30}\)\s*-?\s*based\b", text[m.end:m.end + 50]):
+    if (known and _HEAD_AFTER_ACRONYM.match(text, m.end)) or \
+            re.match(r"\s*\([^()]{1,30}\)\s*-?\s*based\b", text[m.end:m.end + 50]):
         return True  # "Multilayer Perceptron (MLP) based model", "a Parameter-Efficient Fine-Tuning (PEFT) method"
     before = text[max(sent_start, m.start - 40):m.start]
     # the word right before is capitalised and glued to the mention: part of an unknown longer name
