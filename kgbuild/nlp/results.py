@@ -99,7 +99,7 @@ _REQUIRED = (
     "keep:plain-score-before", "keep:plain-score-after", "skip:not-result-after", "util:unit-word",
     "skip:previous-score", "skip:year", "skip:reference-before", "skip:bracket-before", "skip:data-fraction-after",
     "skip:larger-model", "keep:score-lead", "keep:num-chain-after", "keep:coord-score-after",
-    "keep:coord-score-before", "keep:points-after", "util:tex-open-end", "util:tex-close-start",
+    "keep:coord-score-before", "keep:points-after", "keep:throughput-unit", "util:tex-open-end", "util:tex-close-start",
     "keep:param-count-after", "keep:param-count-trainable", "keep:param-count-before", "keep:param-few-before",
     "keep:model-size-after", "subject:size-appositive", "subject:size-modified", "subject:size-paren",
     "metric:before-gap", "metric:after-gap", "subject:paren-gap", "subject:paren-gap-block",
@@ -111,7 +111,7 @@ _REQUIRED = (
     "dataset:clause-start", "dataset:chain-gap", "dataset:fronted", "dataset:sentence-frame", "dataset:unknown-after",
     "skip:unnamed-baseline", "list:more-names", "dataset:paren-open",
     "dataset:paren-inner", "dataset:paren-inner-lead", "list:sys-coordination", "list:aside",
-    "subject:not-a-name",
+    "subject:not-a-name", "subject:from-aside",
 )
 
 
@@ -169,6 +169,9 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
         if _rx("skip:year").match(written) or _rx("skip:reference-before").search(before) or (
                 _rx("skip:bracket-before").search(before) and not written.startswith(("+", "-"))):
             return False, None, "skip:reference"
+        unit_word = _rx("keep:throughput-unit").match(after)
+        if unit_word:
+            return True, unit_word.group("unit"), "keep:throughput-unit"
         if _rx("skip:not-result-after").match(after):
             if _few_parameters(before, after):
                 return True, "trainable parameters", "keep:param-count-before"
@@ -766,8 +769,17 @@ def _result(n: _Num, slot: _Slot | None, group: list[_Num], k: int, sent: tuple[
             base = owner or _baseline_for(s, sent, text, systems)
             subject, how = (base.name if base else None), "subject:baseline-after-vs"
         elif n.rule.startswith("number:from-to") and not _rx("subject:from-to").search(text, n.span_start, s):
+            # "over the model with SFT (from 19.5 to 31.5)": the "from" end is the named baseline's;
+            # "X improves from 75.02% to 78.94%": with no baseline named, both ends are X's
             base = _baseline_for(n.span_start, sent, text, systems)
-            subject, how = (base.name if base else None), "subject:from-baseline"
+            if base is not None:
+                subject, how = base.name, "subject:from-baseline"
+            elif _rx("subject:from-aside").search(text, max(sent[0], n.span_start - 12), n.span_start):
+                # "reduces training time by 1.5x (from 83h to 57h)": the unnamed baseline's figure
+                subject, how = None, "subject:from-aside"
+            else:
+                subject, how = _subject_for(n.span_start, sent, text, systems, proposed, names)
+                how += " + subject:from-same"
         else:
             subject, how = _subject_for(s, sent, text, systems, proposed, names)
     if subject is None:
@@ -779,7 +791,8 @@ def _result(n: _Num, slot: _Slot | None, group: list[_Num], k: int, sent: tuple[
         metric, metric_rule = _metric_for(s, ctx_end, sent, text, metrics)
     if slot is not None and (slot.dataset is not None or slot.dataset_rule.startswith("dataset:ambiguous")):
         ds, ds_rule = slot.dataset, slot.dataset_rule
-    elif quantity and quantity.startswith(("trainable parameters", "parameters (")):
+    elif quantity and (quantity.startswith(("trainable parameters", "parameters (")) or quantity.lower().endswith(
+            ("fps", "flops"))):  # properties of the method: no dataset
         ds, ds_rule = None, "dataset:none-for-property"
     else:
         anchor = n
