@@ -111,7 +111,7 @@ _REQUIRED = (
     "dataset:clause-start", "dataset:chain-gap", "dataset:fronted", "dataset:sentence-frame", "dataset:unknown-after",
     "skip:unnamed-baseline", "list:more-names", "dataset:paren-open",
     "dataset:paren-inner", "dataset:paren-inner-lead", "list:sys-coordination", "list:aside",
-    "subject:not-a-name", "subject:from-aside",
+    "subject:not-a-name", "subject:from-aside", "subject:object-of-verb", "subject:baseline-coordination",
 )
 
 
@@ -270,8 +270,14 @@ def _baseline_for(n_start: int, sent: tuple[int, int], text: str, systems: list[
     """The named baseline of the claim: the last system after "over/than/compared to" before the
     number, else (``after_from``) the first such system after it ("(80.1% vs. 81.3%) over LoRA")."""
     lead = _rx("subject:baseline-lead")
-    for m in reversed([m for m in systems if m.end <= n_start and m.start >= sent[0]]):
+    before = [m for m in systems if m.end <= n_start and m.start >= sent[0]]
+    for k in range(len(before) - 1, -1, -1):
+        m = before[k]
         if lead.search(text, max(sent[0], m.start - 50), m.start):
+            # "surpass GPT-4 Turbo (April 2024) and GPT-4o ... (90.9% vs. 90.2%)": the last object
+            if k + 1 < len(before) and _rx("subject:baseline-coordination").fullmatch(
+                    text, m.end, before[k + 1].start):
+                return before[k + 1]
             return m
     if after_from is not None:
         lead_after = _rx("subject:baseline-lead-after")
@@ -347,7 +353,8 @@ def _first_subject(before: list[_Mention], start: int, n_start: int, text: str, 
             continue
         lead = text[start:m.start]
         if ((_NON_SUBJECT_BEFORE.search(lead[-40:] if len(lead) > 40 else lead)
-                 and not _CLAUSE_OPENER.search(lead)) or _GENERIC_HEAD.match(text, m.end)
+                 and not _CLAUSE_OPENER.search(lead)) or _rx("subject:object-of-verb").search(lead[-30:])
+                or _GENERIC_HEAD.match(text, m.end)
                 or _CLASS_APPOSITIVE.match(text, m.end)
                 or _in_parenthetical(m, systems, text, start)
                 or (skipped_end >= 0 and list_gap.fullmatch(text, skipped_end, m.start))):
