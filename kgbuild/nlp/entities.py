@@ -275,7 +275,8 @@ class PatternRules:
     abbrev_heads: dict[str, str] = field(default_factory=dict)
     common_prefixes: frozenset[str] = frozenset()
     title_case_rx: re.Pattern | None = None
-    technique_rx: re.Pattern | None = None
+    technique_rx: re.Pattern | None = None  # a technique head after a word
+    technique_word: re.Pattern | None = None  # one modifier
     technique_hyphen_heads: frozenset[str] = frozenset()
     technique_stop: frozenset[str] = frozenset()
     technique_task_heads: frozenset[str] = frozenset()
@@ -291,7 +292,8 @@ class PatternRules:
     dataset_lead: re.Pattern | None = None  # what introduces a list of datasets
     dataset_stop: frozenset[str] = frozenset()
     dataset_min_items: int = 2
-    task_rx: re.Pattern | None = None  # modifiers + task head
+    task_rx: re.Pattern | None = None  # a task head after a word
+    task_word: re.Pattern | None = None  # one modifier
     task_stop: frozenset[str] = frozenset()
     task_allow: frozenset[str] = frozenset()
     cue_skip: frozenset[str] = frozenset()  # "X validation dataset": words between a name and its cue
@@ -326,8 +328,8 @@ class PatternRules:
                 elif kind == "technique_phrases":
                     all_heads = [*row["heads"], *row.get("task_heads", ())]
                     heads = "|".join(re.escape(h) for h in sorted(all_heads, key=len, reverse=True))
-                    word = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
-                    r.technique_rx = re.compile(rf"(?<![\w\-])((?:{word} ){{1,2}})({heads})(?![\w\-])")
+                    r.technique_word = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+                    r.technique_rx = re.compile(rf"(?<=[a-z0-9] )({heads})(?![\w\-])")
                     r.technique_hyphen_heads = frozenset(row.get("need_hyphen", ()))
                     r.technique_stop = frozenset(row.get("stop_modifiers", ()))
                     r.technique_task_heads = frozenset(row.get("task_heads", ()))
@@ -341,8 +343,8 @@ class PatternRules:
                     r.cue_skip = r.cue_skip | frozenset(w.lower() for w in row["words"])
                 elif kind == "task_phrases":
                     heads = "|".join(re.escape(h) for h in sorted(row["heads"], key=len, reverse=True))
-                    word = rf"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|{row['acronym']})"
-                    r.task_rx = re.compile(rf"(?<![\w\-])((?:{word} ){{1,3}})({heads})(?![\w\-])")
+                    r.task_word = re.compile(rf"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|{row['acronym']})")
+                    r.task_rx = re.compile(rf"(?<=[a-zA-Z0-9] )({heads})(?![\w\-])")
                     r.task_stop = frozenset(row.get("stop", ()))
                     r.task_allow = frozenset(row.get("allow", ()))
                 elif kind == "abstract_only":
@@ -433,6 +435,28 @@ _LOWER_WORD = re.compile(r"\b([a-z]+)\b")
 _VERB_SLOT = re.compile(r"\b(?:can|could|may|might|will|would|should|must|we|they|it|helps?|does|do|did)\s+$", re.I)
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten single double multiple".split())
 _ADJ_SUFFIX = re.compile(r"(?:al|ive|ed|ic|ous|ary|ar|ent|ant|able|ible|ian|wise)$")
+
+
+def _words_before(text: str, pos: int, n: int, word: re.Pattern) -> list[str]:
+    """Up to ``n`` words right before ``pos`` (a head preceded by one space), nearest last, each
+    a whole ``word`` separated by single spaces; the farthest may follow punctuation
+    ("(self-supervised learning")."""
+    out: list[str] = []
+    end = pos - 1  # the space before the head
+    while len(out) < n and end > 0 and text[end] == " ":
+        start = text.rfind(" ", max(0, end - 60), end) + 1
+        tok = text[start:end]
+        if word.fullmatch(tok):
+            out.insert(0, tok)
+            end = start - 1
+            continue
+        m = word.search(tok)
+        while m is not None and m.end() != len(tok):
+            m = word.search(tok, m.end())
+        if m is not None and m.start() > 0 and not (tok[m.start() - 1].isalnum() or tok[m.start() - 1] in "-_"):
+            out.insert(0, m.group())
+        break
+    return out
 
 
 def _technique_modifier_ok(word: str, stop: frozenset[str], *, outer: bool = False) -> bool:
@@ -855,9 +879,10 @@ class EntityPatterns:
         stop = rules.technique_stop
         tails = {s.end_char: s for s in lexicon}
         out = []
-        for m in rx.finditer(text):
-            head = m.group(2)
-            mods = m.group(1).split()
+        word = rules.technique_word
+        for m in rx.finditer(text):  # heads are rare: find them, then read the words before
+            head = m.group(1)
+            mods = _words_before(text, m.start(), 2, word)
             keep: list[str] = []
             for i, w in enumerate(reversed(mods)):
                 if not _technique_modifier_ok(w, stop, outer=i > 0):
@@ -868,8 +893,8 @@ class EntityPatterns:
             if head in rules.technique_hyphen_heads and not any("-" in w for w in keep):
                 continue
             label = "Task" if head in rules.technique_task_heads else "Method"
-            start = m.end(2) - len(head) - sum(len(w) + 1 for w in keep)
-            end = m.end(2)
+            start = m.end() - len(head) - sum(len(w) + 1 for w in keep)
+            end = m.end()
             lex = tails.get(end)
             if label == "Task" and (lex is None or lex.label_ != "Task" or lex.start_char <= start):
                 continue  # task phrases only refine a lexicon task ("customized music generation")
@@ -897,10 +922,11 @@ class EntityPatterns:
             return []
         text = self._text
         stop = self.rules.task_stop | (self.rules.technique_stop - self.rules.task_allow)
+        word = self.rules.task_word
         out = []
-        for m in rx.finditer(text):
-            head = m.group(2)
-            mods = m.group(1).split()
+        for m in rx.finditer(text):  # heads are rare: find them, then read the words before
+            head = m.group(1)
+            mods = _words_before(text, m.start(), 3, word)
             keep: list[str] = []
             for w in reversed(mods):
                 low = w.lower()
@@ -908,12 +934,12 @@ class EntityPatterns:
                         low.endswith("s") and not low.endswith(("ss", "us", "is", "series"))))):
                     break
                 keep.insert(0, w)
-            start = m.end(2) - len(head) - sum(len(w) + 1 for w in keep)
+            start = m.start() - sum(len(w) + 1 for w in keep)
             if keep and _VERB_SLOT.search(text, max(0, start - 12), start):
                 start += len(keep.pop(0)) + 1  # "can simplify forecasting": the first word is a verb
             if not keep:
                 continue
-            span = self._span(doc, start, m.end(2), "Task", text[start:m.end(2)], "pattern:task-phrase")
+            span = self._span(doc, start, m.end(), "Task", text[start:m.end()], "pattern:task-phrase")
             if span is not None:
                 out.append(span)
         return out
@@ -1049,11 +1075,7 @@ class EntityPatterns:
         by_start = {s.start_char: s for s in spans}
         datasets = [s for s in spans if s.label_ == "Dataset" and s.start_char >= body]
         starts: list[int] = [s.start_char for s in datasets]
-        for m in re.finditer(r"\b(?:on|across|over|datasets?|benchmarks?|corpora|sets?)\b\s*[:(]?\s*(?:both\s+|the\s+)?",
-                             text[body:]):
-            pos = body + m.end()
-            if lead.search(text, max(body, pos - 80), pos):
-                starts.append(pos)
+        starts.extend(m.end() for m in lead.finditer(text, body))  # where a list is introduced
         out: list[Span] = []
         seen: set[int] = set()
         for first in sorted(set(starts)):
