@@ -68,6 +68,7 @@ RULE_PRIORITY = {
     "lexicon": 2,
     "pattern:title-prefix": 2.5,
     "pattern:versioned-name": 3,
+    "pattern:dataset-version": 3,
     "pattern:sized-name": 3,
     "pattern:suffix-shape": 5,
     "pattern:title-case-name": 5.5,
@@ -76,6 +77,7 @@ RULE_PRIORITY = {
     "context:proposal": 6,
     "context:cue-word": 7,
     "context:dataset-list": 7.5,
+    "context:dataset-cue-plain": 7.5,
     "context:coined-mention": 8,
 }
 
@@ -289,9 +291,12 @@ class PatternRules:
     metric_after: frozenset[str] = frozenset()
     dataset_item: re.Pattern | None = None  # one member of a dataset list
     dataset_gap: re.Pattern | None = None  # between members
+    dataset_back: re.Pattern | None = None  # a member and a gap right before a known member
     dataset_lead: re.Pattern | None = None  # what introduces a list of datasets
     dataset_stop: frozenset[str] = frozenset()
     dataset_min_items: int = 2
+    dataset_cue_plain: re.Pattern | None = None  # "the Tmall datasets"
+    dataset_version: re.Pattern | None = None  # " v1.2", " val2017" after a dataset name
     task_rx: re.Pattern | None = None  # a task head after a word
     task_word: re.Pattern | None = None  # one modifier
     task_stop: frozenset[str] = frozenset()
@@ -329,22 +334,27 @@ class PatternRules:
                     all_heads = [*row["heads"], *row.get("task_heads", ())]
                     heads = "|".join(re.escape(h) for h in sorted(all_heads, key=len, reverse=True))
                     r.technique_word = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-                    r.technique_rx = re.compile(rf"(?<=[a-z0-9] )({heads})(?![\w\-])")
+                    r.technique_rx = re.compile(rf"\b({heads})(?![\w\-])")
                     r.technique_hyphen_heads = frozenset(row.get("need_hyphen", ()))
                     r.technique_stop = frozenset(row.get("stop_modifiers", ()))
                     r.technique_task_heads = frozenset(row.get("task_heads", ()))
                 elif kind == "dataset_list":
                     r.dataset_item = re.compile(row["item"])
                     r.dataset_gap = re.compile(row["gap"])
-                    r.dataset_lead = re.compile(row["lead"], re.I)
+                    r.dataset_back = re.compile(rf"(?<![\w.+\-])({row['item']}){row['gap']}$")
+                    r.dataset_lead = re.compile(row["lead"])  # matched on lower-cased text
                     r.dataset_stop = frozenset(row.get("stop", ()))
                     r.dataset_min_items = int(row.get("min_items", 2))
+                elif kind == "dataset_version":
+                    r.dataset_version = re.compile(row["regex"])
+                elif kind == "dataset_cue_plain":
+                    r.dataset_cue_plain = re.compile(row["regex"])
                 elif kind == "cue_skip":
                     r.cue_skip = r.cue_skip | frozenset(w.lower() for w in row["words"])
                 elif kind == "task_phrases":
                     heads = "|".join(re.escape(h) for h in sorted(row["heads"], key=len, reverse=True))
                     r.task_word = re.compile(rf"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|{row['acronym']})")
-                    r.task_rx = re.compile(rf"(?<=[a-zA-Z0-9] )({heads})(?![\w\-])")
+                    r.task_rx = re.compile(rf"\b({heads})(?![\w\-])")
                     r.task_stop = frozenset(row.get("stop", ()))
                     r.task_allow = frozenset(row.get("allow", ()))
                 elif kind == "abstract_only":
@@ -766,18 +776,22 @@ class EntityPatterns:
         return title_subject_label(subtitle, rules, name) is not None
 
     def versioned_spans(self, doc: Doc, lexicon: list[Span]) -> list[Span]:
-        """Extend Model lexicon names by versions/sizes: "LLaMA-2 7B", "Flan-T5-XXL", "T5-large"."""
+        """Extend Model lexicon names by versions/sizes ("LLaMA-2 7B", "Flan-T5-XXL", "T5-large") and
+        architecture families by a hyphen-joined size into a checkpoint, a Model ("MobileNetV3-Large",
+        "ResNet-50", "RT-DETR-R50")."""
         out = []
         rx = self._versioned_rx
         if rx is None:
             return out
         text = self._text
         for s in lexicon:
-            if s.label_ != "Model":
+            if s.label_ not in ("Model", "Method"):
                 continue
             m = rx.match(text, s.end_char)
             if not m or m.end() == s.end_char:
                 continue
+            if s.label_ == "Method" and not text.startswith("-", s.end_char):
+                continue  # an architecture family names a checkpoint only hyphen-joined: "MobileNetV3-Large"
             span = self._span(doc, s.start_char, m.end(), "Model", text[s.start_char:m.end()], "pattern:versioned-name")
             if span is not None:
                 out.append(span)
@@ -881,6 +895,8 @@ class EntityPatterns:
         out = []
         word = rules.technique_word
         for m in rx.finditer(text):  # heads are rare: find them, then read the words before
+            if m.start() < 2 or text[m.start() - 1] != " " or not text[m.start() - 2].isalnum():
+                continue
             head = m.group(1)
             mods = _words_before(text, m.start(), 2, word)
             keep: list[str] = []
@@ -925,6 +941,8 @@ class EntityPatterns:
         word = self.rules.task_word
         out = []
         for m in rx.finditer(text):  # heads are rare: find them, then read the words before
+            if m.start() < 2 or text[m.start() - 1] != " " or not text[m.start() - 2].isalnum():
+                continue
             head = m.group(1)
             mods = _words_before(text, m.start(), 3, word)
             keep: list[str] = []
@@ -1072,17 +1090,44 @@ class EntityPatterns:
             return []
         text = self._text
         body = text.find("\n") + 1
-        by_start = {s.start_char: s for s in spans}
-        datasets = [s for s in spans if s.label_ == "Dataset" and s.start_char >= body]
+        by_start: dict[int, Span] = {}  # the longest candidate starting at each offset
+        for s in spans:
+            old = by_start.get(s.start_char)
+            if old is None or s.end_char > old.end_char:
+                by_start[s.start_char] = s
+        datasets = [s for s in by_start.values() if s.label_ == "Dataset" and s.start_char >= body]
         starts: list[int] = [s.start_char for s in datasets]
-        starts.extend(m.end() for m in lead.finditer(text, body))  # where a list is introduced
+        low = text.lower()  # the lead rule is lower-case: case-insensitive scanning costs more
+        if len(low) == len(text):
+            starts.extend(m.end() for m in lead.finditer(low, body))  # where a list is introduced
+        else:
+            starts.extend(body + m.end() for m in re.finditer(lead.pattern, text[body:], re.I))
         out: list[Span] = []
         seen: set[int] = set()
+        plain = rules.dataset_cue_plain
+        if plain is not None:
+            for m in plain.finditer(text, body):
+                name = m.group(1)
+                if m.start() in by_start or name in rules.dataset_stop or name in rules.generic or (
+                        "-" in name and name.rsplit("-", 1)[1].islower()):
+                    continue  # "CauKer-generated datasets": a description, not a name
+                span = self._span(doc, m.start(), m.end(), "Dataset", name, "context:dataset-cue-plain")
+                if span is not None:
+                    out.append(span)
+                    by_start[m.start()] = span
+                    starts.append(m.start())
+        seen_plain = {sp.start_char for sp in out}
         for first in sorted(set(starts)):
             if first in seen:
                 continue
             # walk back to the list's first member, then collect members forward
             members: list[tuple[int, int]] = []
+            back = rules.dataset_back
+            while back is not None and first in by_start:
+                prev = back.search(text, max(body, first - 60), first)
+                if prev is None or prev.start(1) in seen:
+                    break
+                first = prev.start(1)
             pos, last = first, False
             while True:
                 known = by_start.get(pos)
@@ -1107,11 +1152,32 @@ class EntityPatterns:
             for (a, b), lb in zip(members, labels):
                 seen.add(a)
                 name = text[a:b]
-                if lb is not None or name in rules.dataset_stop or name in rules.generic:
+                if (lb is not None or name in rules.dataset_stop or name in rules.generic or a in seen_plain
+                        or ("-" in name and name.rsplit("-", 1)[1].islower())):
                     continue
                 span = self._span(doc, a, b, "Dataset", name, "context:dataset-list")
                 if span is not None:
                     out.append(span)
+        return out
+
+    def dataset_version_spans(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """A dataset name extended by the version or split written after it ("Defects4J v1.2",
+        "COCO val2017", "AlpacaEval 2"): benchmarks report on one version or split."""
+        rx = self.rules.dataset_version
+        if rx is None:
+            return []
+        text = self._text
+        out = []
+        for s in spans:
+            if s.label_ != "Dataset":
+                continue
+            m = rx.match(text, s.end_char)
+            if m is None:
+                continue
+            name = text[s.start_char:m.end()]
+            span = self._span(doc, s.start_char, m.end(), "Dataset", name, "pattern:dataset-version")
+            if span is not None:
+                out.append(span)
         return out
 
     # ---------------------------------------------------------------- spaCy API
@@ -1174,11 +1240,12 @@ class EntityPatterns:
                    Span(doc, s.start, s.end, label=retyped[s.kb_id_], kb_id=s.kb_id_, span_id=s.id_)
                    for s in ctx]
         found.extend(ctx)
-        for s in self.dataset_list_spans(doc, resolve_overlaps(found + lexicon)):
+        for s in self.dataset_list_spans(doc, found + lexicon):
             found.append(s)
             coined.setdefault(st(s), (s.label_, s.kb_id_))
         found.extend(self.mention_spans(doc, {k: v for k, v in coined.items() if k not in lexicon_texts}))
         found.extend(lexicon)
+        found.extend(self.dataset_version_spans(doc, found))
         return self._drop_quality_words(resolve_overlaps(found))
 
     def _drop_quality_words(self, spans: list[Span]) -> list[Span]:

@@ -84,15 +84,22 @@ def _rules() -> dict[str, ResultRule]:
     return _RULES
 
 
+_PATTERNS: dict[str, re.Pattern[str]] = {}  # id -> compiled regex, filled on first use
+
+
 def _rx(rule_id: str) -> re.Pattern[str]:
-    return _rules()[rule_id].regex
+    try:
+        return _PATTERNS[rule_id]
+    except KeyError:
+        _PATTERNS.update({k: r.regex for k, r in _rules().items()})
+        return _PATTERNS[rule_id]
 
 
 _REQUIRED = (
     "keep:plain-score-before", "keep:plain-score-after", "skip:not-result-after", "util:unit-word",
     "skip:previous-score", "skip:year", "skip:reference-before", "skip:bracket-before", "skip:data-fraction-after",
     "skip:larger-model", "keep:score-lead", "keep:num-chain-after", "keep:coord-score-after",
-    "keep:coord-score-before", "keep:points-after", "util:tex-open-end", "util:tex-close-start",
+    "keep:coord-score-before", "keep:points-after", "keep:throughput-unit", "util:tex-open-end", "util:tex-close-start",
     "keep:param-count-after", "keep:param-count-trainable", "keep:param-count-before", "keep:param-few-before",
     "keep:model-size-after", "subject:size-appositive", "subject:size-modified", "subject:size-paren",
     "metric:before-gap", "metric:after-gap", "subject:paren-gap", "subject:paren-gap-block",
@@ -101,9 +108,10 @@ _REQUIRED = (
     "subject:baseline-lead-after", "subject:vs-before", "subject:from-to", "pair:vs-gap", "pair:up-cue",
     "pair:down-cue", "pair:drop-cue", "pair:lower-better", "list:respectively", "list:number-gap",
     "list:owner-lead", "list:dataset-lead", "list:subject-lead", "list:gap", "dataset:lead-after",
-    "dataset:clause-start", "dataset:chain-gap", "dataset:fronted", "list:more-names", "dataset:paren-open",
+    "dataset:clause-start", "dataset:chain-gap", "dataset:fronted", "dataset:sentence-frame", "dataset:unknown-after",
+    "skip:unnamed-baseline", "list:more-names", "dataset:paren-open",
     "dataset:paren-inner", "dataset:paren-inner-lead", "list:sys-coordination", "list:aside",
-    "subject:not-a-name",
+    "subject:not-a-name", "subject:from-aside",
 )
 
 
@@ -155,10 +163,15 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
         return False, None, "skip:count"
     if _rx("skip:previous-score").search(before):
         return False, None, "skip:previous-score"
+    if _rx("skip:unnamed-baseline").match(after) and _rx("subject:baseline-lead").search(before):
+        return False, None, "skip:unnamed-baseline"
     if unit == "NUM":
         if _rx("skip:year").match(written) or _rx("skip:reference-before").search(before) or (
                 _rx("skip:bracket-before").search(before) and not written.startswith(("+", "-"))):
             return False, None, "skip:reference"
+        unit_word = _rx("keep:throughput-unit").match(after)
+        if unit_word:
+            return True, unit_word.group("unit"), "keep:throughput-unit"
         if _rx("skip:not-result-after").match(after):
             if _few_parameters(before, after):
                 return True, "trainable parameters", "keep:param-count-before"
@@ -233,10 +246,22 @@ def _quantity_rules() -> list[ResultRule]:
 
 
 # --------------------------------------------------------------------------- subject slot
+_CLAUSES: dict[tuple[int, int], tuple[list[int], list[int]]] = {}  # per find_results call
+
+
 def _clause_start(pos: int, sent: tuple[int, int], text: str) -> int:
+    """Where the clause holding ``pos`` starts (after "; ", ", while", "but" ...). The breaks of a
+    sentence are found once per ``find_results`` call."""
+    breaks = _CLAUSES.get(sent)
+    if breaks is None:
+        found = list(_rx("subject:clause-break").finditer(text, sent[0], sent[1]))
+        breaks = _CLAUSES[sent] = ([m.start() for m in found], [m.end() for m in found])
+    starts, ends = breaks
     start = sent[0]
-    for b in _rx("subject:clause-break").finditer(text, sent[0], pos):
-        start = b.end()
+    for b_start, b_end in zip(starts, ends):
+        if b_end > pos:
+            break
+        start = b_end
     return start
 
 
@@ -390,6 +415,8 @@ def _dataset_for(n: _Num, ctx_end: int, sent: tuple[int, int], text: str, datase
             if len(after) > 1 and _rx("list:gap").fullmatch(text, d.end, after[1].start):
                 return None, "dataset:ambiguous-coordination"
             return d, "dataset:after"
+    if not after and _rx("dataset:unknown-after").match(text, ctx_end, min(sent[1], ctx_end + 60)):
+        return None, "dataset:unknown-after"
     # "On SST-2, X improves by +1.2%": the last dataset named before, in the same clause, and not
     # closed off in an earlier parenthesis ("(91.78% vs. 88.45%, FGVC) and 9.61% ...")
     clause = sent[0]
@@ -405,6 +432,10 @@ def _dataset_for(n: _Num, ctx_end: int, sent: tuple[int, int], text: str, datase
         if len(before) > 1 and _rx("list:gap").fullmatch(text, before[-2].end, before[-1].start):
             return None, "dataset:ambiguous-coordination"
         return before[-1], "dataset:fronted"
+    in_sent = [d for d in datasets if d.start >= sent[0] and d.end <= sent[1]]
+    if (len({d.name for d in in_sent}) == 1 and in_sent[0].end <= pos_start
+            and _rx("dataset:sentence-frame").match(text[sent[0]:in_sent[0].start])):
+        return in_sent[0], "dataset:sentence-frame"
     if before:
         d = before[-1]
         if d.start >= clause or not any(x for x in unit_numbers if d.end <= x[0] < pos_start):
@@ -561,6 +592,8 @@ def _parallel_datasets(nums: list[_Num], sent: tuple[int, int], text: str, datas
     """"Evaluated on Cora, Citeseer, and PubMed, X achieves 82.5%, 72.5%, and 81.6%" (no
     "respectively"): a chain of k numbers and a coordination of exactly k datasets in one sentence
     pair up in order. Runs only where no "respectively" list decided."""
+    if len(nums) < 2 or sum(1 for d in datasets if d.start >= sent[0] and d.end <= sent[1]) < 2:
+        return
     if _rx("list:respectively").search(text, sent[0], sent[1]):
         return
     gap, aside = _rx("list:number-gap"), _rx("list:aside")
@@ -655,6 +688,7 @@ def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[
     """Reported numbers with their subject, dataset and metric (see ``eval/ANNOTATION.md`` §3)."""
     if NUMBERS_KEY not in doc.spans:
         return []
+    _CLAUSES.clear()
     text = _text(doc)
     proposed = _proposed_keys(proposed)
     mentions = _doc_mentions(doc, entities, len(text))
@@ -735,8 +769,17 @@ def _result(n: _Num, slot: _Slot | None, group: list[_Num], k: int, sent: tuple[
             base = owner or _baseline_for(s, sent, text, systems)
             subject, how = (base.name if base else None), "subject:baseline-after-vs"
         elif n.rule.startswith("number:from-to") and not _rx("subject:from-to").search(text, n.span_start, s):
+            # "over the model with SFT (from 19.5 to 31.5)": the "from" end is the named baseline's;
+            # "X improves from 75.02% to 78.94%": with no baseline named, both ends are X's
             base = _baseline_for(n.span_start, sent, text, systems)
-            subject, how = (base.name if base else None), "subject:from-baseline"
+            if base is not None:
+                subject, how = base.name, "subject:from-baseline"
+            elif _rx("subject:from-aside").search(text, max(sent[0], n.span_start - 12), n.span_start):
+                # "reduces training time by 1.5x (from 83h to 57h)": the unnamed baseline's figure
+                subject, how = None, "subject:from-aside"
+            else:
+                subject, how = _subject_for(n.span_start, sent, text, systems, proposed, names)
+                how += " + subject:from-same"
         else:
             subject, how = _subject_for(s, sent, text, systems, proposed, names)
     if subject is None:
@@ -748,7 +791,8 @@ def _result(n: _Num, slot: _Slot | None, group: list[_Num], k: int, sent: tuple[
         metric, metric_rule = _metric_for(s, ctx_end, sent, text, metrics)
     if slot is not None and (slot.dataset is not None or slot.dataset_rule.startswith("dataset:ambiguous")):
         ds, ds_rule = slot.dataset, slot.dataset_rule
-    elif quantity and quantity.startswith(("trainable parameters", "parameters (")):
+    elif quantity and (quantity.startswith(("trainable parameters", "parameters (")) or quantity.lower().endswith(
+            ("fps", "flops"))):  # properties of the method: no dataset
         ds, ds_rule = None, "dataset:none-for-property"
     else:
         anchor = n
