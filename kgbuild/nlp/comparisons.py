@@ -60,6 +60,7 @@ _COORD_GAP_QUALIFIED = re.compile(r"\s*(?:,\s*)?(?:and|or)\s+(?:[A-Z][\w\-]*|[a-
                                   r"original|strong|recent|popular|existing)\s+")
 # "fine-tuning only the cross-attention parameters": a gerund with an object is an action, not a name
 _VERB_USE = re.compile(r"\s+(?:only|the|a|an|all|its|their|our|these|this|each|every)\b")
+_TOOL_SUFFIX = r"-(?:augmented|based|enhanced|equipped|powered|boosted|integrated)\b"
 # a fronted subordinate clause: its names are not the subject of the main clause
 _SUBORDINATE = re.compile(r"\s*(?:While|Although|Though|Whereas|Since|Because|If|When|Despite|Unlike)\b[^,;]{0,200},")
 # an unknown list member: a capitalised name of at most three words ("Self-RAG", "Command R+")
@@ -106,8 +107,10 @@ def self_name(proposed: list[str], text: str) -> str | None:
     """The name "our method" stands for: the paper's only proposal, or, when it proposes several
     names (a system and its parts), the only one written in the title."""
     names = list(dict.fromkeys(p for p in proposed if p))
-    if len({match_key(n) for n in names}) == 1:
+    if len(names) == 1 or (names and len({match_key(n) for n in names}) == 1):
         return names[0]
+    if not names:
+        return None
     title = match_key(text[:max(text.find("\n"), 0)])
     in_title = [n for n in names if match_key(n) and match_key(n) in title]
     return in_title[0] if len(in_title) == 1 else None
@@ -131,7 +134,8 @@ def object_candidates(rules: SlotRules, text: str, sent: tuple[int, int], system
     paraphrases and lower-case family classes that no mention covers."""
     units = [_canonical(rules, Unit(m.start, m.end, m.name, m.type, "object:named"))
              for m in systems if _in(m.start, m.end, sent)]
-    for ph in family_phrase_units(rules, text, sent):
+    heads = list(rules.class_heads.finditer(text, sent[0], sent[1]))  # no class noun: no class object
+    for ph in (family_phrase_units(rules, text, sent, heads) if heads else ()):
         inside = [u for u in units if ph.start <= u.start and u.end <= ph.end]
         fam_start = text.find(ph.name, ph.start, ph.end)
         fam_end = fam_start + len(ph.name)
@@ -143,7 +147,9 @@ def object_candidates(rules: SlotRules, text: str, sent: tuple[int, int], system
     taken = bytearray(sent[1] + 1)
     for u in units:
         taken[u.start:u.end] = b"\x01" * (u.end - u.start)
-    extra = baseline_units(rules, text, sent, taken) + family_units(rules, text, sent, taken)
+    extra = baseline_units(rules, text, sent, taken)
+    if heads:
+        extra += family_units(rules, text, sent, taken, heads)
     extra.sort(key=lambda u: (u.start, -(u.end - u.start)))
     for u in extra:
         if not any(taken[u.start:u.end]):
@@ -298,7 +304,7 @@ def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_M
         rid = self_reference(rules, text, start, cue.start)
         if rid:
             return Subject(own, rid)
-    if own and re.search(re.escape(own) + r"-(?:augmented|based|enhanced|equipped|powered|boosted|integrated)\b", lead):
+    if own and own + "-" in lead and re.search(re.escape(own) + _TOOL_SUFFIX, lead):
         return Subject(own, "subject:proposal-as-tool")  # "ACM-augmented baselines ... exceed GNNs"
     # "X outperforms existing methods and is on par with Y": the subject stands before the first cue
     subject_lead = text[start:first_cue] if first_cue is not None and start <= first_cue < cue.start else lead
@@ -413,8 +419,9 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str], *,
             continue  # "PoT ... is recently proposed to improve over prompt-tuning": an aim, no claim
         low = text[cue.start:cue.end].lower()
         if low.split()[0] in ("match", "matching", "matches", "matched") and cue.tok_start > 0:
-            prev_tok = doc[cue.tok_start - 1].lower_
-            prev_is_sys = any(m.end == doc[cue.tok_start - 1].idx + len(doc[cue.tok_start - 1]) for m in systems)
+            tok = doc[cue.tok_start - 1]
+            prev_tok, prev_end = tok.lower_, tok.idx + len(tok)
+            prev_is_sys = any(m.end == prev_end for m in systems)
             if prev_tok not in _MATCH_PREV_OK and not prev_is_sys:
                 continue
         objs = objects_after(cue, sent, text, units(sent), rel_cues, rules)

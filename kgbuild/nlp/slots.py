@@ -147,11 +147,14 @@ def baseline_units(rules: SlotRules, text: str, sent: tuple[int, int], taken: by
     return out
 
 
-def family_units(rules: SlotRules, text: str, sent: tuple[int, int], taken: bytearray) -> list[Unit]:
+def family_units(rules: SlotRules, text: str, sent: tuple[int, int], taken: bytearray,
+                 heads: list[re.Match[str]] | None = None) -> list[Unit]:
     """Lower-case family names followed by a class noun ("semi-supervised methods"), not covered
     by an entity mention: a unit named by the family, ending after the class noun."""
     out: list[Unit] = []
-    starts = [m for h in rules.class_heads.finditer(text, sent[0], sent[1])
+    if heads is None:
+        heads = list(rules.class_heads.finditer(text, sent[0], sent[1]))
+    starts = [m for h in heads
               for m in rules.family_regex.finditer(text, max(sent[0], h.start() - 45), h.start())]
     for m in sorted(starts, key=lambda m: m.start()):
         s = m.start()
@@ -171,7 +174,8 @@ def family_units(rules: SlotRules, text: str, sent: tuple[int, int], taken: byte
 _NAMED_AFTER_CLASS = re.compile(r"\s+(?:using|with|based\s+on|via|such\s+as|like|including)\b", re.I)
 
 
-def family_phrase_units(rules: SlotRules, text: str, sent: tuple[int, int]) -> list[Unit]:
+def family_phrase_units(rules: SlotRules, text: str, sent: tuple[int, int],
+                        heads: list[re.Match[str]] | None = None) -> list[Unit]:
     """"other recent dense retrieval systems": a qualified class whose technique phrase names the
     family (``object:class-family-phrase``); the unit spans the class, named by the phrase."""
     r = rules.family_phrase
@@ -180,7 +184,9 @@ def family_phrase_units(rules: SlotRules, text: str, sent: tuple[int, int]) -> l
     out = []
     last = sent[0]
     found = []
-    for h in rules.class_heads.finditer(text, sent[0], sent[1]):
+    if heads is None:
+        heads = list(rules.class_heads.finditer(text, sent[0], sent[1]))
+    for h in heads:
         m = r.regex.search(text, max(last, h.start() - 120), h.end())
         if m is not None and m.end() == h.end():
             found.append(m)

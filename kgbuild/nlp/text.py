@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
-from typing import Iterable, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
 import numpy
 from spacy.attrs import IDX, SENT_START
@@ -39,8 +38,9 @@ class _Mention(NamedTuple):
     type: str
 
 
-@dataclass(frozen=True)
-class _Cue:
+class _Cue(NamedTuple):
+    """One cue span (a tuple, so the copy cached in ``doc.user_data`` stays serialisable)."""
+
     start: int  # char offsets
     end: int
     tok_start: int
@@ -73,10 +73,11 @@ _TEXT_CACHE = "kgbuild_claims_text"
 _SENTS_CACHE = "kgbuild_claims_sentences"
 
 
-def _raw_sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
+def _raw_sentences(doc: Doc, text: str, arr: Any = None) -> list[tuple[int, int]]:
     """Sentencizer boundaries read in one array call (``doc.sents`` builds a Token per token)."""
-    if len(doc) and doc.has_annotation("SENT_START"):
-        arr = doc.to_array([SENT_START, IDX])
+    if arr is not None or (len(doc) and doc.has_annotation("SENT_START")):
+        if arr is None:
+            arr = doc.to_array([SENT_START, IDX])
         starts = arr[arr[:, 0] == 1, 1].tolist()
         if not starts or starts[0] != 0:
             starts.insert(0, 0)
@@ -90,11 +91,11 @@ def _raw_sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
     return raw
 
 
-def _compute_sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
+def _compute_sentences(doc: Doc, text: str, arr: Any = None) -> list[tuple[int, int]]:
     """The title is its own sentence; pieces split after an abbreviation ("e.g.", "i.e.", "vs.",
     "et al.") or before a lower-case/digit start are re-joined."""
     title_end = text.find("\n")
-    raw = _raw_sentences(doc, text)
+    raw = _raw_sentences(doc, text, arr)
     cuts: list[tuple[int, int]] = []
     for s, e in raw:
         if title_end != -1 and s < title_end < e:
@@ -111,7 +112,8 @@ def _compute_sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
             continue
         if merged and merged[-1][0] > title_end and s > title_end:
             prev_text = text[merged[-1][0]:merged[-1][1]].rstrip()
-            if _ABBREV_END.search(prev_text) or text[s].islower() or text[s].isdigit() or text[s] in ",;)%":
+            # (the abbreviation pattern is at most 8 characters: searching the tail is enough)
+            if _ABBREV_END.search(prev_text[-12:]) or text[s].islower() or text[s].isdigit() or text[s] in ",;)%":
                 merged[-1] = (merged[-1][0], e)
                 continue
         merged.append((s, e))
@@ -126,16 +128,19 @@ def align_sentences(doc: Doc) -> Doc:
     if n == 0:
         return doc
     text = _text(doc)
-    sents = _compute_sentences(doc, text)
-    idx = doc.to_array([IDX]).tolist()
-    values = [-1] * n
-    values[0] = 1
+    arr = doc.to_array([SENT_START, IDX]) if doc.has_annotation("SENT_START") else None
+    sents = _compute_sentences(doc, text, arr)
+    doc.user_data[_SENTS_CACHE] = sents
+    idx = arr[:, 1].tolist() if arr is not None else doc.to_array([IDX]).tolist()
+    want = numpy.full(n, -1, dtype="int64")
+    want[0] = 1
     for s, _ in sents:
         i = bisect_left(idx, s)
         if i < n:
-            values[i] = 1
-    doc.from_array([SENT_START], numpy.array(values, dtype="int64").astype("uint64").reshape(n, 1))
-    doc.user_data[_SENTS_CACHE] = sents
+            want[i] = 1
+    if arr is not None and numpy.array_equal(arr[:, 0].astype("int64") == 1, want == 1):
+        return doc  # the sentencizer's boundaries already are the sentences (most abstracts)
+    doc.from_array([SENT_START], want.astype("uint64").reshape(n, 1))
     return doc
 
 
@@ -182,10 +187,20 @@ _MENTIONS_CACHE = "kgbuild_claims_mentions"
 
 
 def _cues(doc: Doc) -> list[_Cue]:
+    """The cue spans as tuples (cached on the Doc: reading a SpanGroup builds a Span per item)."""
     if CUES_KEY not in doc.spans:
         return []
-    return [_Cue(sp.start_char, sp.end_char, sp.start, sp.end, sp.label_, sp.id_ or f"cue:{sp.label_}")
-            for sp in doc.spans[CUES_KEY]]
+    group = doc.spans[CUES_KEY]
+    cached = doc.user_data.get(_CUES_CACHE)
+    if cached is not None and len(cached) == len(group) and all(isinstance(c, _Cue) for c in cached):
+        return cached
+    cues = [_Cue(sp.start_char, sp.end_char, sp.start, sp.end, sp.label_, sp.id_ or f"cue:{sp.label_}")
+            for sp in group]
+    doc.user_data[_CUES_CACHE] = cues
+    return cues
+
+
+_CUES_CACHE = "kgbuild_claims_cues"
 
 
 def _in(span_start: int, span_end: int, sent: tuple[int, int]) -> bool:
