@@ -351,9 +351,9 @@ def _first_subject(before: list[_Mention], start: int, n_start: int, text: str, 
     for i, m in enumerate(before):
         if m.start < start:
             continue
-        lead = text[start:m.start]
-        if ((_NON_SUBJECT_BEFORE.search(lead[-40:] if len(lead) > 40 else lead)
-                 and not _CLAUSE_OPENER.search(lead)) or _rx("subject:object-of-verb").search(lead[-30:])
+        lead = text[max(start, m.start - 40):m.start]  # the rules look at the words right before
+        if ((_NON_SUBJECT_BEFORE.search(lead) and not _CLAUSE_OPENER.search(lead))
+                or _rx("subject:object-of-verb").search(lead)
                 or _GENERIC_HEAD.match(text, m.end)
                 or _CLASS_APPOSITIVE.match(text, m.end)
                 or _in_parenthetical(m, systems, text, start)
