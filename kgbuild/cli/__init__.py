@@ -13,6 +13,7 @@ import click
 
 from .. import __version__
 from .base import KgbuildGroup
+from .browser import browser_group
 from .neo4j import neo4j_group
 from .render import output_options, render_rows
 
@@ -292,6 +293,7 @@ def eval_cmd(gold, input_path, show_errors, fmt, as_json):
 
 
 cli.add_command(neo4j_group, "neo4j")
+cli.add_command(browser_group, "browser")
 
 
 def main() -> None:
