@@ -129,11 +129,8 @@ def build(input_paths, neo4j_uri, input_format, fresh, batch_size, overrides, re
                            rejects_path=rejects_path, import_dir=import_dir, overwrite=overwrite, docker=docker,
                            workers=workers, quiet=quiet, log=lambda m: None if quiet else _echo_err(m))
     elif scheduler:
-        from ..distributed import build_distributed
-
-        stats = build_distributed(inputs, scheduler=scheduler, neo4j_uri=neo4j_uri, fmt=input_format,
-                                  fresh=fresh, batch_size=batch_size, overrides=overrides,
-                                  rejects_path=rejects_path, quiet=quiet)
+        stats = run_build(inputs, neo4j_uri=neo4j_uri, fmt=input_format, fresh=fresh, batch_size=batch_size,
+                          overrides=overrides, rejects_path=rejects_path, quiet=quiet, scheduler=scheduler)
     else:
         stats = run_build(inputs, neo4j_uri=neo4j_uri, fmt=input_format, fresh=fresh, batch_size=batch_size,
                           overrides=overrides, rejects_path=rejects_path, quiet=quiet, workers=workers)
