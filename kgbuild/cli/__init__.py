@@ -206,13 +206,18 @@ def entities(input_path, type_, search, overrides, fmt):
     Example:
       kgbuild entities --type Method --search fine-tuning
     """
-    from ..pipeline import RunStats, iter_extractions, resolution_builder
+    from ..pipeline import Progress, RunStats, iter_extractions, resolution_builder
     from ..resolve import entity_table
 
     builder = resolution_builder(overrides)
     stats = RunStats()
-    for ex in iter_extractions(input_path or _sample(), rejects=stats.rejects):
-        builder.learn(ex)
+    progress = Progress("extracting")  # stderr, terminal only: stdout stays the listing
+    try:
+        for ex in iter_extractions(input_path or _sample(), rejects=stats.rejects):
+            builder.learn(ex)
+            progress.tick()
+    finally:
+        progress.close()
     rows = entity_table(builder.build(), type=type_, search=search)
     click.echo(render_rows(rows, fmt))
 
