@@ -284,7 +284,7 @@ def eval_cmd(gold, input_path, show_errors, fmt, as_json):
     from ..evaluate import evaluate_file, format_scores
 
     fmt = "json" if as_json else fmt
-    scores = evaluate_file(gold, input_path, show_errors=show_errors)
+    scores = evaluate_file(gold, input_path, show_errors=show_errors, quiet=False)  # progress: stderr, terminal only
     if fmt == "json":
         click.echo(json.dumps(scores.to_dict(), indent=2))
     elif fmt == "table":
