@@ -66,7 +66,11 @@ READY_MARK = "KGBUILD-NEO4J-READY"
 FAILED_MARK = "KGBUILD-NEO4J-FAILED"
 MAVEN_TIMEOUT_S = 900
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent / "neo4j-local"
+PACKAGED_PROJECT_DIR = Path(__file__).resolve().parent / "_neo4j_local"
+"""Where an installed wheel keeps ``neo4j-local/`` (package data, see setup.py)."""
+PROJECT_DIR = (PACKAGED_PROJECT_DIR if PACKAGED_PROJECT_DIR.is_dir()
+               else Path(__file__).resolve().parent.parent / "neo4j-local")
+"""The launcher's Maven project: the packaged copy in a wheel install, else the checkout's folder."""
 
 # Flags the official `neo4j` script passes (5.x), minus the ones that only slow a dev start
 # (AlwaysPreTouch touches the whole heap up front).
@@ -330,6 +334,20 @@ def _file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _build_copy(packaged: Path) -> Path:
+    """A copy of the packaged launcher project under the kgbuild home, where Maven may write
+    ``target/``; refreshed when the packaged sources change (a kgbuild upgrade)."""
+    dest = kgbuild_home() / "neo4j-launcher"
+    with _file_lock(kgbuild_home() / "neo4j-launcher.lock"):
+        if not (dest / "pom.xml").is_file() or _build_key(dest) != _build_key(packaged):
+            for name in ("pom.xml", "neo4j.conf.template"):
+                dest.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(packaged / name, dest / name)
+            shutil.rmtree(dest / "src", ignore_errors=True)
+            shutil.copytree(packaged / "src", dest / "src")
+    return dest
+
+
 def ensure_built(cfg: LocalConfig, *, path: str | None = None,
                  log=lambda msg: None, _retry: bool = True) -> list[str]:
     """Classpath entries (launcher classes first), running Maven only when pom/source changed.
@@ -340,7 +358,9 @@ def ensure_built(cfg: LocalConfig, *, path: str | None = None,
     project = cfg.project_dir
     if not (project / "pom.xml").is_file():
         raise ServerError(f"the launcher project is missing: {project / 'pom.xml'}",
-                          hint="run from a kgbuild checkout, or set KGBUILD_NEO4J_PROJECT")
+                          hint="reinstall kgbuild, or set KGBUILD_NEO4J_PROJECT to a neo4j-local/ folder")
+    if project.resolve() == PACKAGED_PROJECT_DIR.resolve():
+        project = _build_copy(project)  # never build inside site-packages
     target = project / "target"
     cp_file = target / "classpath.txt"
     key_file = target / "kgbuild-build.key"
