@@ -401,6 +401,13 @@ def _apoc_jars(classpath: list[str]) -> list[Path]:
     return [Path(e) for e in classpath if "/org/neo4j/procedure/apoc-" in e.replace(os.sep, "/")]
 
 
+def _make_private(folder: Path) -> None:
+    for path in [folder, *folder.rglob("*")]:
+        with contextlib.suppress(OSError):
+            if not path.is_symlink():
+                os.chmod(path, 0o700 if path.is_dir() else 0o600)
+
+
 def prepare_home(cfg: LocalConfig, classpath: list[str]) -> None:
     """Render neo4j.conf and install APOC into ``plugins/``.
 
@@ -408,8 +415,13 @@ def prepare_home(cfg: LocalConfig, classpath: list[str]) -> None:
     classpath but scans only ``plugins/`` for @Procedure classes, exactly as the official
     distribution does with ``-cp lib/*:plugins/*``.
     """
+    from .config import private_dir
+
+    private_dir(cfg.home)  # graph data, logs and credentials: this user only (0700)
     for sub in ("conf", "data", "logs", "plugins", "run", "import"):
         (cfg.home / sub).mkdir(parents=True, exist_ok=True)
+    for sub in ("data", "logs"):  # files an older kgbuild left world-readable
+        _make_private(cfg.home / sub)
     template = Template((cfg.project_dir / "neo4j.conf.template").read_text())
     cfg.conf_file.write_text(template.substitute(
         bolt_port=cfg.bolt_port, http_port=cfg.http_port,
@@ -578,10 +590,10 @@ def start(*, fresh: bool = False, wait: float = 180, config: LocalConfig | None 
                LAUNCHER_CLASS, str(cfg.home), str(cfg.conf_file)]
         child_env = {**env, "NEO4J_PASSWORD": password}
         log_from, console_from = _log_size(cfg.log_file), _log_size(cfg.console_log)
-        with open(cfg.console_log, "ab") as console:
+        with os.fdopen(os.open(cfg.console_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as console:
             proc = subprocess.Popen(cmd, cwd=cfg.home, env=child_env, stdin=subprocess.DEVNULL,
                                     stdout=console, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+                                    start_new_session=True, umask=0o077)  # data files 0600
         cfg.pid_file.write_text(f"{proc.pid}\n")
         log(f"Starting Neo4j {NEO4J_VERSION} (pid {proc.pid}), data in {cfg.home} ...")
 
