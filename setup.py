@@ -7,7 +7,7 @@ from pathlib import Path
 from setuptools import find_namespace_packages, setup
 
 ROOTS = {"kgbuild._cypher": "cypher", "kgbuild._neo4j_local": "neo4j-local"}
-DATA = ["*.cypher", "*.xml", "*.template", "*.java"]
+DATA = ["*"]  # every file of the mapped folders (.cypher, .html, .grass, pom.xml, .java, ...)
 
 
 def mapped() -> dict[str, str]:

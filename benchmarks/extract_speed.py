@@ -1,276 +1,171 @@
-"""How many abstracts per second one core turns into extractions, against the bare tokenizer.
+"""Extraction speed on text the process has not seen, against the bare tokenizer, in one run.
 
-kgbuild promises thousands of abstracts per second on one core. The honest yardstick for a
-rule-based spaCy pipeline is the tokenizer alone (``spacy.blank("en")``): nothing built on a Doc
-can be faster, so each measurement is also printed as a ratio to it. Measurements, all in this
-one process (one core):
+The yardstick for a rule-based spaCy pipeline is the tokenizer alone (``spacy.blank("en")``):
+nothing built on a Doc can be faster. Both are measured on the same *distinct* abstracts from
+the benchmark corpus generator (``benchmarks/corpus.py``: recombined seed sentences, renamed
+entities, changed numbers), never on repeats, because spaCy's tokenizer caches whitespace chunks
+and a repeated corpus is a cache hit after its first pass. Each measurement builds a fresh
+pipeline, so no cache is warm from an earlier one.
 
-* ``tokenizer``: ``spacy.blank("en").pipe`` over ``Paper.text`` (needs only spaCy and
-  ``kgbuild.read``);
-* ``tok-warm``: the same tokenizer with its chunk cache working (``warm_chunks``, a workaround
-  for spaCy issue #13950; the warming is paid inside the timed loop), to show what the
-  tokenizer costs once that bug is out of the way;
-* ``extract``: ``kgbuild.nlp.build_nlp()`` + ``kgbuild.extract.extract_papers`` (pipeline
-  construction is timed separately and not counted);
-* ``build`` (with ``--build``): ``kgbuild.pipeline.build`` of the same papers into a fresh
-  embedded FalkorDB store in a temporary directory (the store's own process is not counted in
-  CPU time, so its rate uses wall-clock time).
+* ``tokenizer``: ``spacy.blank("en").pipe`` over ``Paper.text`` of the papers;
+* ``extract``: what ``kgbuild extract FILE -o OUT`` does (``pipeline.extract_file``: read,
+  extract, resolve, write schema JSON Lines), one process; pipeline construction included;
+* ``extract xN`` (``--workers 1,2``): the same with ``--workers N``; its speed-up over one worker
+  is wall-clock time (the work happens in child processes).
 
-The bundled seed corpus is repeated (ids made unique) up to ``--n`` abstracts (default 10,000).
-Rates per core are abstracts / CPU seconds of this process (``time.process_time``), which stays
-meaningful on a busy machine; wall-clock seconds are printed alongside. ``--repeat K`` keeps
-the best of K runs.
+Per-core rates divide by this process's CPU time (``time.process_time``), which stays meaningful
+on a busy machine; wall-clock seconds are printed alongside. ``--repeat K`` keeps the best of K.
 
-Examples::
-
-    .venv/bin/python benchmarks/extract_speed.py
-    .venv/bin/python benchmarks/extract_speed.py --n 20000 --repeat 3 --json
-    .venv/bin/python benchmarks/extract_speed.py --only tokenizer
-    .venv/bin/python benchmarks/extract_speed.py --build
+    .venv/bin/python benchmarks/extract_speed.py --n 20000
+    .venv/bin/python benchmarks/extract_speed.py --n 20000 --workers 1,2 --json
+    .venv/bin/python benchmarks/extract_speed.py --input /tmp/corpus-100k.jsonl --workers 2
 """
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import platform
 import sys
 import tempfile
 import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script from a checkout without installing the package
-    sys.path.insert(0, str(ROOT))
+for p in (ROOT, ROOT / "benchmarks"):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
 
-from kgbuild.read import SAMPLE_CORPUS, read_papers  # noqa: E402
-from kgbuild.records import Paper  # noqa: E402
+from kgbuild.read import read_papers  # noqa: E402
 
 
-@dataclasses.dataclass
+@dataclass
 class Measurement:
     name: str
     abstracts: int
     cpu_seconds: float
     wall_seconds: float
-    setup_seconds: float = 0.0
-    rate_basis: str = "cpu"  # which clock the per-core rate divides by
-    extra: dict = dataclasses.field(default_factory=dict)
-    ratio_to_tokenizer: float | None = None
+    basis: str = "cpu"
+    extra: dict = field(default_factory=dict)
 
     @property
-    def per_core(self) -> float:
-        seconds = self.cpu_seconds if self.rate_basis == "cpu" else self.wall_seconds
-        return self.abstracts / seconds if seconds > 0 else float("inf")
+    def rate(self) -> float:
+        s = self.cpu_seconds if self.basis == "cpu" else self.wall_seconds
+        return self.abstracts / s if s > 0 else float("inf")
 
-    def to_dict(self) -> dict:
-        d = dataclasses.asdict(self)
-        d["abstracts_per_second_per_core"] = round(self.per_core, 1)
-        return d
-
-    def line(self) -> str:
-        ratio = ""
-        if self.ratio_to_tokenizer is not None and self.name != "tokenizer":
-            r = self.ratio_to_tokenizer
-            how = f"{r:.1f}x faster" if r >= 1 else f"{1 / r if r else float('inf'):.1f}x slower"
-            ratio = f"  = {r:.3f} x tokenizer ({how})"
-        setup = f", setup {self.setup_seconds:.2f}s" if self.setup_seconds else ""
-        extra = "  [" + ", ".join(f"{k}={v:,}" for k, v in self.extra.items()) + "]" if self.extra else ""
-        return (f"{self.name:<9} {self.abstracts:>7,} abstracts  {self.per_core:>9,.0f} abstracts/s/core "
-                f"({self.rate_basis}: {self.cpu_seconds:.2f}s cpu, {self.wall_seconds:.2f}s wall{setup}){ratio}{extra}")
+    def line(self, tokenizer: "Measurement | None", one_worker: "Measurement | None") -> str:
+        unit = "abstracts/s/core" if self.basis == "cpu" else "abstracts/s (wall)"
+        text = (f"{self.name:<12} {self.abstracts:>8,} abstracts {self.rate:>9,.0f} {unit:<18} "
+                f"({self.cpu_seconds:.1f}s cpu, {self.wall_seconds:.1f}s wall)")
+        if tokenizer is not None and self is not tokenizer and self.basis == "cpu":
+            text += f"  = {self.rate / tokenizer.rate:.3f} x tokenizer"
+        if one_worker is not None and self is not one_worker and self.name.startswith("extract x"):
+            text += f"  = {one_worker.wall_seconds / self.wall_seconds:.2f} x one worker (wall)"
+            kids = self.extra.get("worker_cpu_seconds")
+            if kids:
+                text += f"; cpu: driver {self.cpu_seconds:.1f}s + workers {kids:.1f}s vs {one_worker.cpu_seconds:.1f}s"
+        return text
 
 
-def corpus(n: int, source: Path = SAMPLE_CORPUS) -> list[Paper]:
-    """The source papers repeated to ``n``, each copy with a unique id (``seed-0001~r2``)."""
-    base = list(read_papers(source))
-    if not base:
-        raise SystemExit(f"no papers in {source}")
-    out: list[Paper] = []
-    for i in range(n):
-        p = base[i % len(base)]
-        rep = i // len(base)
-        out.append(dataclasses.replace(p, id=p.id if rep == 0 else f"{p.id}~r{rep}"))
-    return out
+def _children_cpu() -> float:
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
-def timed(fn: Callable[[], int]) -> tuple[int, float, float]:
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    count = fn()
-    return count, time.process_time() - cpu0, time.perf_counter() - wall0
+def timed(fn) -> tuple[int, float, float, float]:
+    cpu0, wall0, kids0 = time.process_time(), time.perf_counter(), _children_cpu()
+    n = fn()
+    return n, time.process_time() - cpu0, time.perf_counter() - wall0, _children_cpu() - kids0
 
 
-def best_of(repeat: int, name: str, fn: Callable[[], int], **kw) -> Measurement:
+def best(name: str, fn, repeat: int, basis: str = "cpu") -> Measurement:
     runs = [timed(fn) for _ in range(max(1, repeat))]
-    basis = kw.get("rate_basis", "cpu")
-    count, cpu, wall = min(runs, key=lambda r: r[1] if basis == "cpu" else r[2])
-    return Measurement(name, count, cpu, wall, **kw)
-
-
-def measure_tokenizer(papers: list[Paper], *, batch_size: int, repeat: int) -> Measurement:
-    import spacy
-
-    t0 = time.perf_counter()
-    nlp = spacy.blank("en")
-    setup = time.perf_counter() - t0
-    texts = [p.text for p in papers]
-    for _ in nlp.pipe(texts[:200]):  # warm-up: import-time and first-call costs are not throughput
-        pass
-
-    def run() -> int:
-        return sum(1 for _ in nlp.pipe(texts, batch_size=batch_size))
-
-    return best_of(repeat, "tokenizer", run, setup_seconds=setup)
-
-
-def warm_chunks(tokenizer, texts: list[str], seen: set[str]) -> None:
-    """Tokenize each new whitespace chunk of ``texts`` on its own so the tokenizer caches it.
-
-    Works around spaCy issue #13950 (open for 3.8): inside one ``Tokenizer.__call__`` the
-    ``has_special`` flag is never reset, so after the first special case in a text ("e.g.",
-    "vs.", "n't", ...) no later chunk of that text is cached, and abstracts almost always contain
-    one. A chunk tokenized alone is cached unless it is itself special, and cached chunks are
-    looked up by exact string, so the tokens produced are unchanged (``measure_tokenizer``
-    checks this). ``max_cache_size`` must be raised too: spaCy's default of 10,000 chunks is
-    smaller than the vocabulary of a few hundred abstracts.
-    """
-    for text in texts:
-        for chunk in text.split():
-            if chunk not in seen:
-                seen.add(chunk)
-                tokenizer(chunk)
-
-
-def measure_tokenizer_warm(papers: list[Paper], *, batch_size: int, repeat: int) -> Measurement:
-    """The same tokenizer with the #13950 workaround, warming paid inside the timed loop."""
-    import spacy
-
-    texts = [p.text for p in papers]
-    reference = [[t.text for t in doc] for doc in spacy.blank("en").pipe(texts[:500])]
-    runs = []
-    for _ in range(max(1, repeat)):
-        nlp = spacy.blank("en")  # fresh, empty cache for every run
-        nlp.tokenizer.max_cache_size = 10_000_000
-        seen: set[str] = set()
-
-        def run() -> int:
-            n = 0
-            for i in range(0, len(texts), batch_size):
-                batch = texts[i:i + batch_size]
-                warm_chunks(nlp.tokenizer, batch, seen)
-                n += sum(1 for _ in nlp.pipe(batch, batch_size=batch_size))
-            return n
-
-        runs.append(timed(run))
-        if [[t.text for t in doc] for doc in nlp.pipe(texts[:500])] != reference:
-            raise AssertionError("cache warming changed the tokenization")
-    count, cpu, wall = min(runs, key=lambda r: r[1])
-    return Measurement("tok-warm", count, cpu, wall, extra={"distinct_chunks": len(seen)})
-
-
-def measure_extract(papers: list[Paper], *, batch_size: int, repeat: int) -> Measurement:
-    from kgbuild.extract import extract_papers
-    from kgbuild.nlp import build_nlp
-
-    t0 = time.perf_counter()
-    nlp = build_nlp()
-    setup = time.perf_counter() - t0
-    for _ in extract_papers(papers[:50], nlp=nlp, batch_size=batch_size):  # warm-up
-        pass
-    totals = {"entities": 0, "results": 0, "comparisons": 0, "proposes": 0}
-
-    def run() -> int:
-        n = 0
-        for k in totals:
-            totals[k] = 0
-        for ex in extract_papers(papers, nlp=nlp, batch_size=batch_size):
-            n += 1
-            totals["entities"] += len(ex.entities)
-            totals["results"] += len(ex.results)
-            totals["comparisons"] += len(ex.comparisons)
-            totals["proposes"] += len(ex.proposes)
-        return n
-
-    m = best_of(repeat, "extract", run, setup_seconds=setup)
-    m.extra = dict(totals)
+    n, cpu, wall, kids = min(runs, key=lambda r: r[1] if basis == "cpu" else r[2])
+    m = Measurement(name, n, cpu, wall, basis)
+    if kids:
+        # the driver's own CPU is the serial part; workers' CPU is reaped when the pool shuts down
+        m.extra["worker_cpu_seconds"] = round(kids, 1)
     return m
 
 
-def measure_build(papers: list[Paper]) -> Measurement:
-    """One whole build (read → extract → resolve → rows → embedded store), wall clock."""
-    from kgbuild.pipeline import build
-    from kgbuild.stores.embedded import EmbeddedStore
+def measure_tokenizer(path: Path, repeat: int) -> Measurement:
+    import spacy
 
-    with tempfile.TemporaryDirectory(prefix="kgbuild-bench-") as tmp:
-        src = Path(tmp) / "papers.jsonl"
-        with src.open("w", encoding="utf-8") as f:
-            for p in papers:
-                f.write(json.dumps({"id": p.id, "title": p.title, "abstract": p.abstract}, ensure_ascii=False) + "\n")
-        with EmbeddedStore(data_dir=str(Path(tmp) / "falkordb"), graph="bench") as store:
-            holder: dict = {}
+    texts = [p.text for p in read_papers(path)]
 
-            def run() -> int:
-                holder["stats"] = build(src, store=store, fresh=True, quiet=True)
-                return holder["stats"].papers_read
+    def run() -> int:
+        nlp = spacy.blank("en")  # fresh: empty tokenizer cache
+        return sum(1 for _ in nlp.pipe(texts, batch_size=256))
 
-            m = best_of(1, "build", run, rate_basis="wall")
-        stats = holder["stats"]
-        m.extra = {"nodes": stats.nodes, "relationships": stats.relationships, "rejected": stats.rejected}
-        return m
+    return best("tokenizer", run, repeat)
 
 
-def main(argv: Iterable[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", type=int, default=10_000, help="abstracts to process (seed corpus repeated), default 10000")
-    ap.add_argument("--input", type=Path, default=SAMPLE_CORPUS, help="papers file to repeat (default: bundled seed)")
-    ap.add_argument("--batch-size", type=int, default=256, help="nlp.pipe batch size (default 256)")
-    ap.add_argument("--repeat", type=int, default=1, help="runs per measurement, best kept (default 1)")
-    ap.add_argument("--only", choices=["tokenizer", "extract", "build"], help="run just this measurement")
-    ap.add_argument("--build", action="store_true", help="also time a whole build into the embedded store")
-    ap.add_argument("--json", action="store_true", help="print one JSON object instead of text lines")
-    args = ap.parse_args(list(argv) if argv is not None else None)
-    if args.n < 1:
-        ap.error("--n must be positive")
+def measure_extract(path: Path, out_dir: Path, workers: int, repeat: int) -> Measurement:
+    from kgbuild.pipeline import extract_file
+
+    holder: dict = {}
+
+    def run() -> int:
+        import kgbuild.parallel as parallel
+
+        parallel._STATE.clear()  # no pipeline (and no tokenizer cache) kept from an earlier run
+        holder["stats"] = extract_file(path, out_dir / f"out-{workers}.jsonl", workers=workers)
+        return holder["stats"].papers_read
+
+    name = "extract" if workers == 1 else f"extract x{workers}"
+    m = best(name, run, repeat, basis="cpu" if workers == 1 else "wall")
+    s = holder["stats"]
+    m.extra.update({"entities": s.entities, "results": s.results, "claims": s.claims})
+    return m
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=20_000, help="abstracts to generate (default 20000)")
+    ap.add_argument("--input", type=Path, default=None, help="a corpus file instead (e.g. from benchmarks/corpus.py)")
+    ap.add_argument("--seed", type=int, default=13, help="generator seed (default 13)")
+    ap.add_argument("--workers", default="1", help="worker counts to time, e.g. 1,2 (default 1)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per measurement, best kept")
+    ap.add_argument("--json", action="store_true", help="one JSON object instead of text lines")
+    args = ap.parse_args(argv)
+    counts = sorted({int(w) for w in args.workers.split(",") if w.strip()})
+    if 1 not in counts:
+        counts.insert(0, 1)
 
     import spacy
 
-    papers = corpus(args.n, args.input)
-    results: list[Measurement] = []
-    skipped: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="kgbuild-speed-") as tmp:
+        tmp_dir = Path(tmp)
+        path = args.input
+        if path is None:
+            from corpus import write_corpus
 
-    def report(m: Measurement) -> None:
-        if results and results[0].name == "tokenizer":
-            m.ratio_to_tokenizer = m.per_core / results[0].per_core
-        results.append(m)
+            path = tmp_dir / "corpus.jsonl"
+            write_corpus(args.n, path, seed=args.seed, log=None)
+        results = [measure_tokenizer(path, args.repeat)]
+        tokenizer = results[0]
         if not args.json:
-            print(m.line(), flush=True)
-
-    if args.only in (None, "tokenizer"):
-        report(measure_tokenizer(papers, batch_size=args.batch_size, repeat=args.repeat))
-        report(measure_tokenizer_warm(papers, batch_size=args.batch_size, repeat=args.repeat))
-    if args.only in (None, "extract"):
-        try:
-            report(measure_extract(papers, batch_size=args.batch_size, repeat=args.repeat))
-        except ImportError as exc:  # kgbuild.nlp / kgbuild.extract not there yet
-            skipped["extract"] = f"{type(exc).__name__}: {exc}"
-    if args.build or args.only == "build":
-        try:
-            report(measure_build(papers))
-        except ImportError as exc:
-            skipped["build"] = f"{type(exc).__name__}: {exc}"
-
+            print(results[0].line(None, None), flush=True)
+        one = None
+        for w in counts:
+            m = measure_extract(path, tmp_dir, w, args.repeat)
+            if w == 1:
+                one = m
+            results.append(m)
+            if not args.json:
+                print(m.line(tokenizer, one), flush=True)
     if args.json:
-        print(json.dumps({
-            "n": args.n, "input": str(args.input), "batch_size": args.batch_size, "repeat": args.repeat,
-            "python": platform.python_version(), "spacy": spacy.__version__, "machine": platform.machine(),
-            "measurements": [m.to_dict() for m in results], "skipped": skipped,
-        }, indent=2))
-    else:
-        for name, why in skipped.items():
-            print(f"{name:<9} skipped: {why}", file=sys.stderr)
-    return 1 if skipped else 0
+        print(json.dumps({"input": str(args.input or f"generated n={args.n} seed={args.seed}"),
+                          "python": platform.python_version(), "spacy": spacy.__version__,
+                          "measurements": [{**asdict(m), "rate": round(m.rate, 1)} for m in results],
+                          "ratio_to_tokenizer": round(one.rate / tokenizer.rate, 3) if one else None,
+                          "speedup": {f"x{m.name.split('x')[-1]}": round(one.wall_seconds / m.wall_seconds, 2)
+                                      for m in results if m.name.startswith("extract x")}},
+                         indent=2))
+    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

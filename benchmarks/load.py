@@ -7,6 +7,11 @@ seed so every run writes the same rows. The target store is CLEARED first.
 
     .venv/bin/python benchmarks/load.py --store both --batch-size 1000,5000,10000
     NEO4J_PASSWORD=... .venv/bin/python benchmarks/load.py --store neo4j --batch-size 10000
+    .venv/bin/python benchmarks/load.py --store neo4j --neo4j-path merge,create --batch-size 10000
+
+``--neo4j-path`` compares Neo4j's plain ``UNWIND … MERGE`` templates (``merge``) with the
+new-row fast path (``create``: look up existing keys, CREATE the rest; the default) in one run,
+alternating, so a busy machine affects both alike.
 """
 from __future__ import annotations
 
@@ -109,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--papers", type=int, default=20_000, help="synthetic papers (20,000 -> ~104k nodes, ~232k rels)")
     ap.add_argument("--neo4j-uri", default=None)
     ap.add_argument("--workers", type=int, default=1, help="concurrent Neo4j write transactions (default 1)")
+    ap.add_argument("--neo4j-path", default="create",
+                    help="merge, create, or both alternating: merge,create (default create)")
+    ap.add_argument("--rounds", type=int, default=1, help="repeat each measurement (default 1)")
     ap.add_argument("--data-dir", default=None, help="embedded store directory (default: a temp dir)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in str(args.batch_size).split(",") if s.strip()]
@@ -133,13 +141,19 @@ def main(argv: list[str] | None = None) -> int:
                     tmp = tempfile.TemporaryDirectory(prefix="kgbuild-bench-")
                     data_dir = tmp.name
                 store = EmbeddedStore(data_dir, graph="bench")
+            paths = [p.strip() for p in args.neo4j_path.split(",")] if target == "neo4j" else [""]
             with store:
                 store.ensure_schema()
-                for size in sizes:
-                    rate, secs = bench(store, rows, size)
-                    label = f"{target} x{args.workers}" if target == "neo4j" and args.workers > 1 else target
-                    print(f"{label:11s} batch {size:>6,}: {n_nodes + n_rels:,} rows in {secs:6.1f}s "
-                          f"= {rate:9,.0f} rows/s", flush=True)
+                for _ in range(max(1, args.rounds)):
+                    for size in sizes:
+                        for path in paths:
+                            if target == "neo4j":
+                                store.create_new = path != "merge"
+                            rate, secs = bench(store, rows, size)
+                            label = f"{target} x{args.workers}" if target == "neo4j" and args.workers > 1 else target
+                            label += f" {path}" if path else ""
+                            print(f"{label:16s} batch {size:>6,}: {n_nodes + n_rels:,} rows in {secs:6.1f}s "
+                                  f"= {rate:9,.0f} rows/s", flush=True)
                 store.clear()
     except KgbuildError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -342,16 +342,31 @@ def extract_file(input_path: str | Path, output: str | Path, *, fmt: str | None 
 
 def row_batches(input_path, *, stats: RunStats, fmt: str | None = None, nlp=None,
                 overrides: str | Path | None = None, quiet: bool = True, papers_per_batch: int = 500,
-                workers: int = 1, base=None,
+                workers: int = 1, base=None, scheduler: str | None = None, n_workers: int | None = None,
+                partition_size: int = 2000,
                 on_resolution: Callable[[object], None] | None = None) -> Iterator["GraphRows"]:
     """``GraphRows`` of each batch of ``papers_per_batch`` resolved papers, in input order.
 
     ``on_resolution`` gets the ``Resolution`` before the first batch; ``stats.resolution`` holds
     it with exact paper counts once the batches are exhausted. The rows are the same for any
-    number of ``workers``. ``base`` continues a saved resolution (incremental builds).
+    number of ``workers``, and on a Dask cluster (``scheduler``: an address, or ``"local"`` for a
+    LocalCluster of ``n_workers``). ``base`` continues a saved resolution (incremental builds).
     """
     from .rows import to_rows
 
+    if scheduler:
+        from .distributed import dask_client, distributed_batches
+
+        t0 = time.perf_counter()
+        with dask_client(scheduler, n_workers=n_workers) as client:
+            papers = iter_papers(input_path, fmt=fmt, rejects=stats.rejects)
+            for part in distributed_batches(papers, client=client, stats=stats, overrides=overrides, base=base,
+                                            partition_size=partition_size, papers_per_batch=papers_per_batch,
+                                            on_resolution=on_resolution):
+                yield part.output
+        _count_rejects(stats)
+        stats.seconds = time.perf_counter() - t0
+        return
     if workers > 1:
         for part in _parallel(input_path, stats=stats, fmt=fmt, overrides=overrides, workers=workers,
                               mode="rows", quiet=quiet, out_chunk=papers_per_batch, base=base,
@@ -404,14 +419,15 @@ def _saved_base(store, stats: RunStats):
 def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, fmt: str | None = None,
           nlp=None, overrides: str | Path | None = None, rejects_path: str | Path | None = None,
           batch_size: int = 1000, papers_per_batch: int = 500, fresh: bool = False,
-          quiet: bool = True, workers: int = 1) -> RunStats:
+          quiet: bool = True, workers: int = 1, scheduler: str | None = None,
+          n_workers: int | None = None, partition_size: int = 2000) -> RunStats:
     """``kgbuild build``: read → extract → resolve → write to Neo4j (``neo4j_uri``) or the embedded store.
 
     The write is idempotent (MERGE on key constraints): building the same input twice leaves the
     same graph. Into a graph that already holds papers, the build is incremental: resolution
     continues the one saved with the graph (see the module docstring). ``input_path`` may be a
-    list of files or a glob; ``workers > 1`` extracts and builds rows in that many processes
-    (same graph).
+    list of files or a glob; ``workers > 1`` extracts and builds rows in that many processes,
+    ``scheduler`` on a Dask cluster (``kgbuild.distributed``); the graph is the same.
 
     ``fresh=True`` replaces the graph and starts a new resolution, but only once the input has
     been read, extracted and resolved without error (pass 1): a bad path, a CSV without an
@@ -467,6 +483,7 @@ def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, f
 
             for rows in row_batches(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
                                     quiet=quiet, papers_per_batch=papers_per_batch, workers=workers, base=base,
+                                    scheduler=scheduler, n_workers=n_workers, partition_size=partition_size,
                                     on_resolution=write_entities):
                 ws = store.write(rows, batch_size=batch_size)
                 stats.nodes += ws.nodes
@@ -530,11 +547,13 @@ def build_bulk(input_path, *, neo4j_uri: str | None = None, fmt: str | None = No
         stats.target = "import files in " + str(files.directory) + "; run:\n" + docker_commands(files)
     else:
         report = target.load(files, log=log)
+        stats.stages["server_stop"] = round(report.stop_seconds, 1)
         if res is not None:  # the next (incremental) build into this database continues it
             from .stores import make_store
 
             res.save(store_state_path(make_store(neo4j_uri)))
         stats.stages["neo4j_admin_import"] = round(report.seconds, 1)
+        stats.stages["server_start_constraints"] = round(report.start_seconds, 1)
         stats.target = f"Neo4j {target.uri} via neo4j-admin import ({report.rows_per_second:,.0f} rows/s)"
     stats.seconds = sum(stats.stages.values())
     _write_rejects(stats, rejects_path)

@@ -51,15 +51,17 @@ def _template(name: str, base: str) -> str:
     return read_cypher(f"write/{name}", Path(base))
 
 
-def node_write_cypher(label: str) -> str:
-    """The node upsert statement for ``label`` (which must be in ``rows.NODE_LABELS``)."""
+def node_write_cypher(label: str, template: str = "merge-nodes.cypher") -> str:
+    """The node upsert statement (or another ``cypher/write/`` template) for ``label`` (which
+    must be in ``rows.NODE_LABELS``)."""
     if label not in NODE_LABELS or not _IDENT.match(label):
         raise StoreError(f"Refusing to write unknown node label {label!r}")
-    return _template("merge-nodes.cypher", str(builtin_cypher_dir())).replace("__LABEL__", label)
+    return _template(template, str(builtin_cypher_dir())).replace("__LABEL__", label)
 
 
-def rel_write_cypher(rtype: str, start_label: str, end_label: str) -> str:
-    """The relationship upsert statement for one (type, start label, end label) of the model."""
+def rel_write_cypher(rtype: str, start_label: str, end_label: str, template: str = "merge-rels.cypher") -> str:
+    """The relationship upsert statement (or another ``cypher/write/`` template) for one (type,
+    start label, end label) of the model."""
     if not rel_allowed(rtype, start_label, end_label) or not all(
             _IDENT.match(x) for x in (rtype, start_label, end_label)):
         raise StoreError(f"Refusing to write unknown relationship {rtype} {start_label}->{end_label}")
@@ -68,7 +70,7 @@ def rel_write_cypher(rtype: str, start_label: str, end_label: str) -> str:
         if prop not in PROPERTY_NAMES or not _IDENT.match(prop):  # pragma: no cover - model bug
             raise StoreError(f"Identity property {prop!r} of {rtype} is not in the model")
     ident_map = "{" + ", ".join(f"{p}: row.props.{p}" for p in ident) + "}" if ident else ""
-    return (_template("merge-rels.cypher", str(builtin_cypher_dir()))
+    return (_template(template, str(builtin_cypher_dir()))
             .replace("__TYPE__", rtype).replace("__START__", start_label)
             .replace("__END__", end_label).replace(" __IDENTITY__", " " + ident_map if ident_map else ""))
 

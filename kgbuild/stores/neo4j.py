@@ -7,12 +7,17 @@ templates are MERGEs on deterministic keys. Connection problems surface once, in
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
+
+from ..records import GraphRows, WriteStats
+from ..rows import NODE_LABELS, REL_IDENTITY, REL_SCHEMA
 
 from ..config import Neo4jSettings, builtin_cypher_dir, neo4j_settings
 from ..errors import StoreError, StoreUnavailable
-from .base import GraphStore, read_cypher, strip_cypher
+from .base import GraphStore, node_write_cypher, read_cypher, rel_write_cypher, strip_cypher
 
 _SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 START_HINT = "Try: kgbuild neo4j start (or set NEO4J_URI / NEO4J_PASSWORD, e.g. in .env)"
@@ -27,6 +32,18 @@ def _schema_statements() -> list[str]:
         raise StoreError(f"Cannot read {path}: {exc.strerror or exc}") from None
     body = strip_cypher(text)
     return [s.strip() for s in body.split(";") if s.strip()]
+
+
+@lru_cache(maxsize=1)
+def _merge_targets() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """MERGE template text -> ("node", (label,)) or ("rel", (type, start, end)), for the model."""
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for label in NODE_LABELS:
+        out[node_write_cypher(label)] = ("node", (label,))
+    for rtype, pairs in REL_SCHEMA.items():
+        for start, end in pairs:
+            out[rel_write_cypher(rtype, start, end)] = ("rel", (rtype, start, end))
+    return out
 
 
 def _short(exc: BaseException) -> str:
@@ -153,8 +170,113 @@ class Neo4jStore(GraphStore):
         records = self._execute(cypher, params, read=True).records
         return [r.data() for r in records]
 
+    #: False: every batch runs the plain UNWIND … MERGE templates (the reference path)
+    create_new: bool = True
+
+    def write(self, rows: GraphRows, *, batch_size: int = 1000) -> WriteStats:
+        """``GraphStore.write`` with the new-row fast path (see ``_write_batch``).
+
+        Node keys this call creates are remembered until it returns: a relationship with a
+        just-created endpoint cannot exist yet, so it is CREATEd without any existence check.
+        """
+        self._created: dict[str, set[str]] = {}
+        self._rel_seen: dict[tuple[str, ...], set[tuple]] = {}
+        self._lock = threading.Lock()
+        try:
+            return super().write(rows, batch_size=batch_size)
+        finally:
+            self._created, self._rel_seen = {}, {}
+
     def _write_batch(self, cypher: str, batch: Sequence[dict[str, Any]]) -> None:
-        self._execute(cypher, {"rows": list(batch)})
+        """One batch of ``write``: the new-row fast path for the model's MERGE templates.
+
+        Nodes, in one transaction: look up which keys of the batch exist, ``CREATE`` the rest,
+        ``MERGE`` (update) the existing ones. Relationships: those with an endpoint created by
+        this ``write`` call are new by construction and are ``CREATE``d; the others go through
+        the MERGE template. Why: ``MERGE`` of a row that does not exist yet pays for a locked
+        existence check, and a first load or a batch of new papers is almost all new rows (every
+        relationship of a new Paper or Result). The graph is the one the MERGE templates write
+        (same keys, same properties); it stays idempotent (a re-run finds the nodes, so nothing is
+        "new" and everything MERGEs) and atomic per batch (a half-written build re-runs cleanly).
+        A concurrent writer creating the same node key in between makes the key constraint fail
+        the batch, which is then redone with MERGE alone.
+        """
+        target = _merge_targets().get(cypher) if self.create_new and hasattr(self, "_created") else None
+        if target is None:
+            self._execute(cypher, {"rows": list(batch)})
+        elif target[0] == "node":
+            self._upsert_nodes(target[1][0], batch)
+        else:
+            self._upsert_rels(target[1], batch)
+
+    def _in_session(self, work, fallback=None) -> None:
+        from neo4j import exceptions as nx
+
+        driver = self._require()
+        try:
+            # the bookmark manager execute_query uses, so later reads see these writes on a cluster
+            with driver.session(database=self.database,
+                                bookmark_manager=driver.execute_query_bookmark_manager) as session:
+                try:
+                    session.execute_write(work)
+                except nx.ConstraintError:  # another writer created one of these keys meanwhile
+                    if fallback is None:
+                        raise
+                    session.execute_write(fallback)
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            raise self._translate(exc) from None
+
+    def _upsert_nodes(self, label: str, batch: Sequence[dict[str, Any]]) -> None:
+        lookup = node_write_cypher(label, "existing-node-keys.cypher")
+        create = node_write_cypher(label, "create-nodes.cypher")
+        merge = node_write_cypher(label)
+        rows = list(batch)
+        created: list[str] = []
+
+        def work(tx) -> None:
+            found = set(tx.run(lookup, keys=[r["key"] for r in rows]).single()["existing"])
+            new = [r for r in rows if r["key"] not in found]
+            old = [r for r in rows if r["key"] in found]
+            if new:
+                tx.run(create, rows=new).consume()
+            if old:
+                tx.run(merge, rows=old).consume()
+            created[:] = [r["key"] for r in new]
+
+        def fallback(tx) -> None:
+            created.clear()
+            tx.run(merge, rows=rows).consume()
+
+        self._in_session(work, fallback)
+        with self._lock:
+            self._created.setdefault(label, set()).update(created)
+
+    def _upsert_rels(self, what: tuple[str, str, str], batch: Sequence[dict[str, Any]]) -> None:
+        rtype, start_label, end_label = what
+        create = rel_write_cypher(*what, template="create-rels.cypher")
+        merge = rel_write_cypher(*what)
+        ident_props = REL_IDENTITY[rtype]
+        new, old = [], []
+        with self._lock:
+            new_starts = self._created.get(start_label, set())
+            new_ends = self._created.get(end_label, set())
+            seen = self._rel_seen.setdefault(what, set())
+            for r in batch:
+                if r["start"] in new_starts or r["end"] in new_ends:
+                    ident = (r["start"], r["end"]) + tuple(r["props"].get(p) for p in ident_props)
+                    if ident not in seen:  # a repeated identity in one call MERGEs onto the first
+                        seen.add(ident)
+                        new.append(r)
+                        continue
+                old.append(r)
+
+        def work(tx) -> None:
+            if new:
+                tx.run(create, rows=new).consume()
+            if old:
+                tx.run(merge, rows=old).consume()
+
+        self._in_session(work)
 
     def clear(self) -> None:
         """Delete all data in batches (an auto-commit transaction, as ``IN TRANSACTIONS`` needs)."""
