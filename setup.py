@@ -1,7 +1,8 @@
 """Only what pyproject.toml cannot say: the top-level ``cypher/`` and ``neo4j-local/`` folders
 (fixed by the design card) ship inside the wheel as the package data ``kgbuild/_cypher`` and
 ``kgbuild/_neo4j_local``, without moving them (a package-dir mapping, one mapped package per
-sub-folder so setuptools knows every file's package). Everything else is in pyproject.toml."""
+sub-folder so setuptools knows every file's package), and so the package data (pyproject.toml's
+would override this file's). Everything else is in pyproject.toml."""
 from pathlib import Path
 
 from setuptools import find_namespace_packages, setup
@@ -27,5 +28,9 @@ setup(
     packages=find_namespace_packages(include=["kgbuild", "kgbuild.*"],
                                      exclude=["*.__pycache__", "kgbuild._*"]) + list(MAPPED),
     package_dir=MAPPED,
-    package_data={name: DATA for name in MAPPED},
+    package_data={
+        "kgbuild": ["nlp/lexicons/*.jsonl", "nlp/patterns/*.jsonl", "data/*", "data/resolution/*.jsonl",
+                    "data/resolution/*.md"],
+        **{name: DATA for name in MAPPED},
+    },
 )

@@ -107,4 +107,5 @@ def test_installed_wheel_lists_builds_and_queries_from_another_folder(installed,
     assert (home / ".local" / "share" / "kgbuild" / "falkordb").is_dir()
 
     check = subprocess.run([str(installed / "bin" / "python"), "-m", "pip", "check"], capture_output=True, text=True)
-    assert "kgbuild" not in check.stdout, check.stdout  # the installed driver is inside the pinned range
+    # the tested driver is inside the pinned range (other lines may name dependencies this venv lacks)
+    assert [ln for ln in check.stdout.splitlines() if "neo4j" in ln] == [], check.stdout
