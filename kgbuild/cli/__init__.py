@@ -85,7 +85,7 @@ def extract(input_paths, output, input_format, full, overrides, rejects_path, qu
 @click.option("--neo4j-uri", envvar="NEO4J_URI", default=None,
               help="Write to this Neo4j server (default: $NEO4J_URI, else the embedded store).")
 @click.option("--input-format", type=click.Choice(["seed", "jsonl", "csv"]), default=None)
-@click.option("--fresh", is_flag=True, help="Empty the graph before writing.")
+@click.option("--fresh", is_flag=True, help="Replace the graph, once the input has been read and resolved without error (a failed build leaves the previous graph).")
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000),
               help="Rows per UNWIND batch.")
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False), default=None,
