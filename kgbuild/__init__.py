@@ -11,7 +11,9 @@ Stages, importable one by one: ``kgbuild.read.read_papers`` -> ``kgbuild.extract
 """
 from __future__ import annotations
 
-from . import query as _query_module  # bind the submodule now, so ``kgbuild.query`` below stays the function
+import types as _types
+
+from . import query as _query_module
 from .errors import KgbuildError
 from .records import (CanonicalEntity, Comparison, Entity, EntityLink, Evidence, Extraction, GraphRows, Paper,
                       Proposal, Reject, Result, WriteStats)
@@ -41,9 +43,21 @@ def read_papers(path=None, **kwargs):
     return _read(path or SAMPLE_CORPUS, **kwargs)
 
 
-def query(name, store=None, **params):
-    """Run the named query from ``cypher/`` and return a pandas DataFrame. See ``query.query``."""
-    return _query_module.query(name, store=store, **params)
+class _CallableModule(_types.ModuleType):
+    """``kgbuild.query`` is both the module and the notebook function.
+
+    A function named like its sibling module used to shadow it (``import kgbuild.query as q`` gave
+    the function, so ``q.load_query`` failed) and its ``name`` argument clashed with the entity
+    query's own ``name`` parameter. Making the module callable keeps one object for both.
+    """
+
+    def __call__(self, name, /, store=None, **params):
+        """Run the named query from ``cypher/`` and return a pandas DataFrame. See ``query.query``."""
+        return self.query(name, store=store, **params)
+
+
+_query_module.__class__ = _CallableModule
+query = _query_module
 
 
 def open_store(neo4j_uri=None, **kwargs):

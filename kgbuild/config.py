@@ -102,9 +102,64 @@ def neo4j_settings(uri: str | None = None, *, user: str | None = None, password:
                          password=pw_v, database=db_v or DEFAULT_NEO4J_DATABASE, source=pw_src)
 
 
-def kgbuild_home() -> Path:
-    """Project-local state folder: ``$KGBUILD_HOME`` or ``./.kgbuild`` (same rule as the pipeline)."""
-    return Path(os.environ.get("KGBUILD_HOME") or Path.cwd() / ".kgbuild")
+HOME_ENV = "KGBUILD_HOME"
+PROJECT_MARKER = ".kgbuild"
+
+
+def user_home(env=None) -> Path:
+    """The per-user default state folder: ``$XDG_DATA_HOME/kgbuild`` or ``~/.local/share/kgbuild``."""
+    env = os.environ if env is None else env
+    base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME") or Path.home()) / ".local" / "share")
+    return Path(base).expanduser() / "kgbuild"
+
+
+def find_project_home(start: Path | None = None) -> Path | None:
+    """The nearest existing ``.kgbuild/`` folder in ``start`` or one of its parents (like git's ``.git``)."""
+    here = (Path.cwd() if start is None else Path(start)).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / PROJECT_MARKER
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def kgbuild_home(*, env=None, cwd: Path | None = None) -> Path:
+    """The one folder holding kgbuild's state (embedded graph, local Neo4j, rejects reports).
+
+    Every command, the Python API and the local Neo4j server ask this function, in this order:
+
+    1. ``$KGBUILD_HOME`` (relative values are taken from the working directory);
+    2. a **project** store: the nearest ``.kgbuild/`` folder in the working directory or one of its
+       parents, found the way git finds ``.git`` (create one with ``mkdir .kgbuild`` to keep a
+       project's graph beside its files);
+    3. the **per-user** store ``$XDG_DATA_HOME/kgbuild`` (``~/.local/share/kgbuild``).
+
+    Why this order: a working directory never silently gets a new store (the old rule made
+    ``./.kgbuild`` wherever a command happened to run, so ``cd`` lost your graph); a project that
+    wants its own store opts in once and any sub-folder finds it; without one, every folder sees
+    the same per-user graph. Nothing is created here: callers create what they write.
+    """
+    env = os.environ if env is None else env
+    cwd = Path.cwd() if cwd is None else Path(cwd)
+    override = env.get(HOME_ENV)
+    if override:
+        path = Path(override).expanduser()
+        return path if path.is_absolute() else cwd / path
+    project = find_project_home(cwd)
+    if project is not None:
+        return project
+    return user_home(env)
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) if needed and make it ``0700``: it holds graph data or secrets."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        os.chmod(path, 0o700)
+    except OSError:
+        pass  # not ours (e.g. a shared mount): leave its mode alone
+    return path
 
 
 def builtin_cypher_dir() -> Path:

@@ -9,7 +9,7 @@ process pool:
    compact JSON Lines text; a second, tiny task per partition returns only the names
    (``parallel.names_only``: types, names, aliases per paper) to the driver. The driver never
    holds Docs or full extractions, only one partition of papers on its way out;
-2. **reduce** — the driver learns from the names in input order and finalises the resolver
+2. **reduce** — the driver learns from the names in input order and builds the ``Resolution``
    (``parallel.learner``, the seam shared with the process-pool path), then broadcasts it to
    every worker once;
 3. **map** — per partition, a task applies the resolution and builds ``GraphRows`` for each batch
@@ -22,23 +22,13 @@ with the tasks, so workers need no access to the input files. See ``docs/scale.m
 """
 from __future__ import annotations
 
-import time
 from collections import Counter, deque
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import ConfigError, KgbuildError
-from .parallel import (
-    Applied,
-    ParallelRun,
-    chunks,
-    default_workers,
-    extract_chunk,
-    learner,
-    shape_output,
-)
-from .records import Extraction, GraphRows, Paper
+from .parallel import Applied, chunks, default_workers, extract_chunk, learner, shape_output
+from .records import Extraction, Paper
 
 
 # --------------------------------------------------------------------------- tasks (run on workers)
@@ -52,7 +42,7 @@ def task_names(part) -> tuple[list[Extraction], int]:
     return part.names, part.mentions
 
 
-def task_rows(part, resolver, papers_per_batch: int, mode: str = "rows") -> list[Applied]:
+def task_rows(part, resolution, papers_per_batch: int, mode: str = "rows") -> list[Applied]:
     """Map 2: apply the resolution to the partition and shape each batch (``GraphRows`` by default)."""
     import json
 
@@ -61,8 +51,8 @@ def task_rows(part, resolver, papers_per_batch: int, mode: str = "rows") -> list
     lines = [ln for ln in part.lines.split("\n") if ln]
     out = []
     for batch in chunks(lines, papers_per_batch):
-        resolved = [apply_resolution(resolver, Extraction.from_dict(json.loads(ln))) for ln in batch]
-        out.append(shape_output(resolved, mode))
+        resolved = [apply_resolution(resolution, Extraction.from_dict(json.loads(ln))) for ln in batch]
+        out.append(shape_output(resolved, mode, is_new=resolution.is_new_paper))
     return out
 
 
@@ -96,18 +86,24 @@ def dask_client(scheduler: str, *, n_workers: int | None = None, memory_limit: s
         client.close()
 
 
-def distributed_batches(papers: Iterator[Paper], *, client, stats, overrides=None, partition_size: int = 2000,
-                        papers_per_batch: int = 500, window: int | None = None, mode: str = "rows",
-                        on_resolver: Callable[[ParallelRun], None] | None = None) -> Iterator[Applied]:
+def distributed_batches(papers: Iterator[Paper], *, client, stats, overrides=None, base=None,
+                        partition_size: int = 2000, papers_per_batch: int = 500, window: int | None = None,
+                        mode: str = "rows", on_resolution: Callable[[object], None] | None = None,
+                        ) -> Iterator[Applied]:
     """The three steps above on ``client``; yields one ``Applied`` per batch, in input order.
 
-    ``partition_size`` is rounded up to a multiple of ``papers_per_batch`` so batches never
-    straddle partitions (the rows are then cut exactly as one process cuts them).
+    Same contract as ``parallel.run_parallel``: ``on_resolution`` gets the ``Resolution`` before
+    the first batch, ``stats.resolution`` holds it with exact paper counts at the end, ``base``
+    continues a saved resolution. ``partition_size`` is rounded up to a multiple of
+    ``papers_per_batch`` so batches never straddle partitions (the rows are then cut exactly as
+    one process cuts them).
     """
+    from .pipeline import _count_rejects
+
     partition_size = max(1, -(-partition_size // papers_per_batch)) * papers_per_batch
-    window = window or 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
+    window = window or 2 * max(1, len(client.scheduler_info().get("workers", {})))
     parts = []
-    learn, finish = learner(overrides)
+    learn, finish = learner(overrides, base=base)
     name_futs: deque = deque()
 
     def drain(limit: int) -> None:
@@ -124,18 +120,21 @@ def distributed_batches(papers: Iterator[Paper], *, client, stats, overrides=Non
         name_futs.append(client.submit(task_names, fut, pure=False))
         drain(window)
     drain(0)
-    run = ParallelRun(resolver=finish())
-    stats.entities = len(run.resolver.entities())
-    if on_resolver is not None:
-        on_resolver(run)
-    resolver_fut = client.scatter(run.resolver, broadcast=True, hash=False)
+    _count_rejects(stats)
+    res = finish()
+    stats.entities = res.entity_count()
+    stats.deferred = res.changes()
+    if on_resolution is not None:
+        on_resolution(res)
+    res_fut = client.scatter(res, broadcast=True, hash=False)
+    counts: Counter = Counter()
     pending: deque = deque()
     parts_left = deque(parts)
     parts.clear()
     while parts_left or pending:
         while parts_left and len(pending) < window:
             part = parts_left.popleft()
-            pending.append((part, client.submit(task_rows, part, resolver_fut, papers_per_batch, mode, pure=False)))
+            pending.append((part, client.submit(task_rows, part, res_fut, papers_per_batch, mode, pure=False)))
         part, fut = pending.popleft()
         applied = fut.result()
         part.release()
@@ -144,57 +143,10 @@ def distributed_batches(papers: Iterator[Paper], *, client, stats, overrides=Non
             stats.results += a.results
             stats.claims += a.claims
             stats.proposes += a.proposes
-            run.entity_papers.update(a.entity_papers)
+            stats.new_papers += a.new_papers
+            counts.update(a.entity_papers)
             yield a
+    stats.resolution = res.with_paper_counts(counts)
 
 
-def build_distributed(inputs, *, scheduler: str, store=None, neo4j_uri: str | None = None, fmt: str | None = None,
-                      fresh: bool = False, batch_size: int = 1000, overrides: str | Path | None = None,
-                      rejects_path: str | Path | None = None, quiet: bool = True, papers_per_batch: int = 500,
-                      partition_size: int = 2000, n_workers: int | None = None):
-    """``kgbuild build INPUT... --scheduler ADDRESS``: extraction and rows on Dask, writes from the driver.
-
-    The graph equals ``pipeline.build``'s for the same input.
-    """
-    from .pipeline import RunStats, _count_rejects, _write_rejects, iter_papers
-    from .rows import entity_rows
-    from .stores import open_store
-
-    t0 = time.perf_counter()
-    own_store = store is None
-    if own_store:
-        store = open_store(neo4j_uri)
-    stats = RunStats()
-    try:
-        stats.target = store.describe() + f" (Dask scheduler {scheduler})"
-        if fresh:
-            store.clear()
-        store.ensure_schema()
-        seen: list[ParallelRun] = []
-
-        def write_entities(run: ParallelRun) -> None:
-            seen.append(run)
-            ws = store.write(entity_rows(run.entities(), run.links()), batch_size=batch_size)
-            stats.nodes += ws.nodes
-            stats.relationships += ws.relationships
-
-        with dask_client(scheduler, n_workers=n_workers) as client:
-            papers = iter_papers(inputs, fmt=fmt, rejects=stats.rejects)
-            for applied in distributed_batches(papers, client=client, stats=stats, overrides=overrides,
-                                               partition_size=partition_size, papers_per_batch=papers_per_batch,
-                                               on_resolver=write_entities):
-                ws = store.write(applied.output, batch_size=batch_size)
-                stats.nodes += ws.nodes
-                stats.relationships += ws.relationships
-        if seen:  # exact paper counts, summed from the map step
-            store.write(entity_rows(seen[0].entities(), seen[0].links()), batch_size=batch_size)
-        _count_rejects(stats)
-    finally:
-        if own_store:
-            store.close()
-    stats.seconds = time.perf_counter() - t0
-    _write_rejects(stats, rejects_path)
-    return stats
-
-
-__all__ = ["build_distributed", "dask_client", "distributed_batches", "task_extract", "task_names", "task_rows"]
+__all__ = ["dask_client", "distributed_batches", "task_extract", "task_names", "task_rows"]

@@ -429,8 +429,13 @@ def evaluate_file(gold_path: str | Path, input_path: str | Path, *, show_errors:
     stats = RunStats()
     stream = (resolved_extractions(input_path, stats=stats) if resolve
               else iter_extractions(input_path, rejects=stats.rejects))
-    pred = [x.to_schema() for x in stream
-            if x.paper.id in ids or match_key(x.paper.title) in titles]
+    pred = []
+    for x in stream:
+        if x.paper.id in ids or x.paper.alias in ids or match_key(x.paper.title) in titles:
+            rec = x.to_schema()
+            if x.paper.alias in ids:  # gold for the bundled corpus names papers by their seed-NNNN alias
+                rec["paper_id"] = x.paper.alias
+            pred.append(rec)
     found_ids = {p["paper_id"] for p in pred}
     found_titles = {match_key(p["title"]) for p in pred}
     gold = [g for g in gold if str(g.get("paper_id")) in found_ids or match_key(g.get("title") or "") in found_titles]

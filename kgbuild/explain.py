@@ -24,11 +24,12 @@ class SentenceReport:
 
 
 def find_paper(input_path: str | Path, paper_id: str) -> Paper:
-    """The paper with ``paper_id`` in ``input_path`` (ids as ``kgbuild extract`` writes them)."""
+    """The paper with ``paper_id`` in ``input_path``: its id (as ``kgbuild extract`` writes it) or,
+    in the bundled corpus, its positional alias (``seed-0001``)."""
     from .read import read_papers
 
     for paper in read_papers(input_path, rejects=[]):
-        if paper.id == paper_id:
+        if paper_id in (paper.id, paper.alias):
             return paper
     raise KgbuildError(f"No paper with id {paper_id!r} in {input_path}",
                        hint="ids are shown by `kgbuild extract INPUT -o -` (field paper_id)")

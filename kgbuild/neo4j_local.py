@@ -12,7 +12,8 @@ server is assembled from Maven Central artifacts by the small Maven project in `
   ``java ... kgbuild.neo4jlocal.Launcher`` in its own session (process group), wait for its
   ready line, then for Bolt to accept our credentials.
 
-The data dir (``KGBUILD_NEO4J_HOME``, default ``<cwd>/.kgbuild/neo4j``) is a Neo4j home: it
+The data dir (``<kgbuild home>/neo4j``, see :func:`kgbuild.config.kgbuild_home`; the sub-override
+``KGBUILD_NEO4J_HOME`` puts one server elsewhere, e.g. the test server) is a Neo4j home: it
 holds ``conf/``, ``data/``, ``logs/`` (``neo4j.log``, ``debug.log``, ``console.log``),
 ``plugins/`` (APOC), ``run/neo4j.pid`` and ``credentials.env``. Data survives restarts unless
 ``start(fresh=True)``.
@@ -23,12 +24,11 @@ which :func:`local_credentials` reads so clients can connect without configurati
 launcher sets the ``neo4j`` user's password to that value on every start, so changing
 ``NEO4J_PASSWORD`` and restarting changes the server's password.
 
-Usage: ``python -m kgbuild.neo4j_local start [--fresh] | stop | status`` or the functions
-:func:`start`, :func:`stop`, :func:`status`.
+Usage: ``kgbuild neo4j start [--fresh] | stop | status`` (the click group in
+``kgbuild/cli/neo4j.py``) or the functions :func:`start`, :func:`stop`, :func:`status`.
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
 import fcntl
 import hashlib
@@ -39,13 +39,13 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 from typing import Iterator, Mapping
 
+from .config import kgbuild_home
 from .errors import ServerError
 
 NEO4J_VERSION = "5.26.19"
@@ -105,7 +105,8 @@ class LocalConfig:
         """Read ``KGBUILD_NEO4J_*`` settings; raise ``ServerError`` on a malformed value."""
         env = os.environ if env is None else env
         cwd = Path.cwd() if cwd is None else cwd
-        home = Path(env.get("KGBUILD_NEO4J_HOME") or cwd / ".kgbuild" / "neo4j")
+        # one state location: <kgbuild home>/neo4j; KGBUILD_NEO4J_HOME is a documented sub-override
+        home = Path(env.get("KGBUILD_NEO4J_HOME") or kgbuild_home(env=env, cwd=cwd) / "neo4j")
         if not home.is_absolute():
             home = cwd / home
         return cls(
@@ -623,7 +624,7 @@ def stop(*, timeout: float = 60, config: LocalConfig | None = None) -> bool:
     return True
 
 
-# --------------------------------------------------------------------------- python -m
+# --------------------------------------------------------------------------- .env
 
 def _load_dotenv() -> None:
     """Let a ./.env set NEO4J_PASSWORD and KGBUILD_NEO4J_* like the real environment does."""
@@ -632,41 +633,6 @@ def _load_dotenv() -> None:
         from dotenv import load_dotenv
 
         load_dotenv(path, override=False)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kgbuild.neo4j_local",
-                                     description="Run a local Neo4j 5 server without Docker.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_start = sub.add_parser("start", help="start in the background and wait for Bolt")
-    p_start.add_argument("--fresh", action="store_true", help="delete the database first")
-    p_start.add_argument("--wait", type=float, default=180, help="seconds to wait (180)")
-    sub.add_parser("stop", help="stop the server")
-    sub.add_parser("status", help="say whether the server runs")
-    args = parser.parse_args(argv)
-    _load_dotenv()
-    say = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
-    try:
-        if args.command == "start":
-            info = start(fresh=args.fresh, wait=args.wait, log=say)
-            print(("Already running: " if info.already_running else "") + info.describe())
-            if info.startup_seconds is not None:
-                print(f"  started in {info.startup_seconds:.1f} s")
-        elif args.command == "stop":
-            print("Stopped." if stop() else "Not running.")
-        else:
-            info = status()
-            cfg = LocalConfig.from_env()
-            print(info.describe() if info else f"Neo4j is not running (data dir {cfg.home})")
-            return 0 if info else 3
-    except ServerError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
 
 
 # --------------------------------------------------------------------------- neo4j-admin

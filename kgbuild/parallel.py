@@ -5,8 +5,8 @@ The pipeline's two passes (see ``pipeline``) split into map and reduce steps:
 1. **map** (worker processes): extract a chunk of papers; return the full extraction records as
    JSON Lines text (spilled to disk by the driver as they arrive, in input order) and the
    *names only* of each paper (``names_only``: types, names, aliases; no mentions, no facts);
-2. **reduce** (driver): ``resolve_names`` learns from the names and finalises the resolver;
-3. **map** (worker processes, which receive the finalised resolver once): apply it to a chunk of
+2. **reduce** (driver): ``learner`` learns from the names and builds the ``Resolution``;
+3. **map** (worker processes, which receive the ``Resolution`` once): apply it to a chunk of
    spilled records and return what the caller writes (schema JSON Lines for ``extract``,
    ``GraphRows`` for ``build``), plus per-entity paper counts.
 
@@ -16,8 +16,8 @@ flight, so memory does not grow with the corpus and the output is identical to o
 Small inputs (at most one chunk per worker) run in this process: starting workers would cost more
 than it saves.
 
-The resolver is reached only through ``resolve_names``, ``apply_resolution`` and
-``canonical_entities`` below: the seam to rewire when resolution changes shape.
+Resolution is reached only through ``resolve_names``/``learner``, ``apply_resolution`` and
+``entity_papers`` below (the seam).
 """
 from __future__ import annotations
 
@@ -97,54 +97,38 @@ def names_only(ex: Extraction) -> Extraction:
                       entities=[Entity(type=e.type, name=e.name, aliases=list(e.aliases)) for e in ex.entities])
 
 
-def resolve_names(name_records: Iterable[Extraction], *, overrides: str | Path | None = None):
-    """THE SEAM (reduce): learn from name-only extractions in corpus order; the finalised resolver.
+def resolve_names(name_records: Iterable[Extraction], *, overrides: str | Path | None = None, base=None):
+    """THE SEAM (reduce): learn from name-only extractions in corpus order; the ``Resolution``.
 
     Everything parallel/distributed code needs from resolution goes through this function,
-    ``apply_resolution`` and ``canonical_entities``.
+    ``learner``, ``apply_resolution`` and ``entity_papers``. The statistics are mergeable
+    (``kgbuild.resolve.NameStats.merge``), so partitions may also learn on their own and be reduced.
     """
-    from .pipeline import _load_resolver
-
-    resolver = _load_resolver(overrides)
+    learn, finish = learner(overrides, base=base)
     for rec in name_records:
-        resolver.learn(rec)
-    resolver.finalize()
-    return resolver
+        learn(rec)
+    return finish()
 
 
-def learner(overrides: str | Path | None = None):
-    """An incremental form of ``resolve_names``: ``(learn(record), finish() -> resolver)``."""
-    from .pipeline import _load_resolver
+def learner(overrides: str | Path | None = None, *, base=None):
+    """An incremental form of ``resolve_names``: ``(learn(record), finish() -> Resolution)``;
+    ``base`` (a saved resolution) is continued (incremental builds)."""
+    from .pipeline import resolution_builder
 
-    resolver = _load_resolver(overrides)
-
-    def finish():
-        resolver.finalize()
-        return resolver
-
-    return resolver.learn, finish
+    builder = resolution_builder(overrides)
+    if base is not None:
+        builder.extend(base)
+    return builder.learn, builder.build
 
 
-def apply_resolution(resolver, ex: Extraction) -> Extraction:
+def apply_resolution(resolution, ex: Extraction) -> Extraction:
     """THE SEAM (map): one paper with canonical names."""
-    return resolver.apply(ex)
+    return resolution.apply(ex)
 
 
 def entity_papers(resolved: Extraction) -> set[tuple[str, str]]:
     """(type, key) of each canonical entity ``resolved`` mentions (counted once per paper)."""
     return {(e.type, match_key(e.name)) for e in resolved.entities}
-
-
-def canonical_entities(resolver, papers: Counter | None = None) -> list[CanonicalEntity]:
-    """THE SEAM (output): canonical entities, with paper counts summed from the map step when given.
-
-    (The resolver counts papers itself only when it applied every paper, which the driver never
-    does here.)
-    """
-    ents = resolver.entities()
-    if papers is None:
-        return ents
-    return [replace(e, papers=int(papers.get((e.type, e.key), 0))) for e in ents]
 
 
 # --------------------------------------------------------------------------- map steps (run in workers)
@@ -161,9 +145,9 @@ def init_extract() -> None:
         _STATE["nlp"] = build_nlp()
 
 
-def init_apply(resolver) -> None:
-    """Worker start-up for step 3: keep the finalised resolver."""
-    _STATE["resolver"] = resolver
+def init_apply(resolution) -> None:
+    """Worker start-up for step 3: keep the ``Resolution``."""
+    _STATE["resolution"] = resolution
 
 
 @dataclass
@@ -199,24 +183,29 @@ class Applied:
     results: int = 0
     claims: int = 0
     proposes: int = 0
+    new_papers: int = 0
     entity_papers: Counter = field(default_factory=Counter)
 
 
 def apply_chunk(lines: Sequence[str], mode: str) -> Applied:
     """Step 3 for one chunk (in a worker): resolve each spilled record and shape the output."""
-    resolver = _STATE["resolver"]
-    resolved = [apply_resolution(resolver, Extraction.from_dict(json.loads(line))) for line in lines]
-    return shape_output(resolved, mode)
+    resolution = _STATE["resolution"]
+    resolved = [apply_resolution(resolution, Extraction.from_dict(json.loads(line))) for line in lines]
+    return shape_output(resolved, mode, is_new=resolution.is_new_paper)
 
 
-def shape_output(resolved: list[Extraction], mode: str) -> Applied:
-    """``Applied`` for resolved extractions: ``schema``/``full`` JSON Lines, ``rows`` or ``records``."""
+def shape_output(resolved: list[Extraction], mode: str, is_new: Callable[[str], bool] = lambda pid: True) -> Applied:
+    """``Applied`` for resolved extractions: ``schema``/``full`` JSON Lines, ``rows`` or ``records``.
+
+    Paper counts (``entity_papers``, ``new_papers``) cover the papers ``is_new`` to the graph."""
     out = Applied(output=None, papers=len(resolved))
     for ex in resolved:
         out.results += len(ex.results)
         out.claims += len(ex.comparisons)
         out.proposes += len(ex.proposes)
-        out.entity_papers.update(entity_papers(ex))
+        if is_new(ex.paper.id):
+            out.new_papers += 1
+            out.entity_papers.update(entity_papers(ex))
     if mode == "rows":
         from .rows import to_rows
 
@@ -271,31 +260,16 @@ def _pool(workers: int, initializer: Callable | None = None, initargs: tuple = (
                                initializer=initializer, initargs=initargs)
 
 
-@dataclass
-class ParallelRun:
-    """What ``run_parallel`` learnt; ``entities()`` is valid once every chunk has been consumed."""
-
-    resolver: Any = None
-    entity_papers: Counter = field(default_factory=Counter)
-
-    def entities(self) -> list[CanonicalEntity]:
-        """Canonical entities; paper counts are the resolver's estimate until step 3 has run."""
-        return canonical_entities(self.resolver, self.entity_papers or None)
-
-    def links(self):
-        return self.resolver.links()
-
-
 def run_parallel(papers: Iterable[Paper], *, stats, workers: int, mode: str, overrides=None,
-                 chunk_size: int | None = None, out_chunk: int = 500, spill_dir=None,
-                 on_resolver: Callable[[ParallelRun], None] | None = None,
+                 chunk_size: int | None = None, out_chunk: int = 500, spill_dir=None, base=None,
+                 on_resolution: Callable[[Any], None] | None = None,
                  progress=None) -> Iterator[Applied]:
     """The map / reduce / map above over ``papers``; yields one ``Applied`` per ``out_chunk`` papers.
 
-    ``stats`` (a ``pipeline.RunStats``) is filled in as the run goes; ``on_resolver`` is called
-    with the ``ParallelRun`` after resolution, before the first output. ``out_chunk`` sets the
-    output batches (500 papers = the pipeline's write batches, so rows are cut as one worker cuts
-    them).
+    ``stats`` (a ``pipeline.RunStats``) is filled in as the run goes; ``on_resolution`` is called
+    with the ``Resolution`` before the first output, and ``stats.resolution`` holds it with exact
+    paper counts at the end. ``base`` continues a saved resolution. ``out_chunk`` sets the output
+    batches (500 papers = the pipeline's write batches, so rows are cut as one worker cuts them).
     """
     import tempfile
 
@@ -314,8 +288,8 @@ def run_parallel(papers: Iterable[Paper], *, stats, workers: int, mode: str, ove
         yield from head
         yield from stream
 
-    learn, finish = learner(overrides)
-    run = ParallelRun()
+    learn, finish = learner(overrides, base=base)
+    counts: Counter = Counter()
     with tempfile.NamedTemporaryFile("w+", encoding="utf-8", suffix=".jsonl", prefix="kgbuild-spill-",
                                      dir=spill_dir, delete=True) as spill:
         if not small:
@@ -335,28 +309,31 @@ def run_parallel(papers: Iterable[Paper], *, stats, workers: int, mode: str, ove
                 pool.shutdown()
         if progress is not None:
             progress.close()
-        run.resolver = finish()
-        stats.entities = len(run.resolver.entities())
-        if on_resolver is not None:
-            on_resolver(run)
+        res = finish()
+        stats.entities = res.entity_count()
+        stats.deferred = res.changes()
+        if on_resolution is not None:
+            on_resolution(res)
         spill.flush()
         spill.seek(0)
-        pool = None if small else _pool(workers, init_apply, (run.resolver,))
+        pool = None if small else _pool(workers, init_apply, (res,))
         if pool is None:
-            init_apply(run.resolver)
+            init_apply(res)
         try:
             for part in ordered_map(pool, apply_chunk, chunks(spill, out_chunk), window=window, args=(mode,)):
                 stats.results += part.results
                 stats.claims += part.claims
                 stats.proposes += part.proposes
-                run.entity_papers.update(part.entity_papers)
+                stats.new_papers += part.new_papers
+                counts.update(part.entity_papers)
                 yield part
         finally:
             if pool is not None:
                 pool.shutdown()
-            _STATE.pop("resolver", None)
+            _STATE.pop("resolution", None)
+    stats.resolution = res.with_paper_counts(counts)
 
 
-__all__ = ["Applied", "Extracted", "ParallelRun", "apply_chunk", "apply_resolution", "canonical_entities",
+__all__ = ["Applied", "Extracted", "apply_chunk", "apply_resolution", "entity_papers", "learner",
            "chunks", "default_workers", "expand_inputs", "extract_chunk", "names_only", "ordered_map",
            "read_inputs", "resolve_names", "run_parallel", "shape_output"]

@@ -4,11 +4,16 @@ Resolution is corpus-level (an acronym defined in one paper resolves a bare ment
 the pipeline makes two passes without holding the corpus in memory:
 
 1. read and extract each paper (``nlp.pipe`` in batches), spill the full extraction records to a
-   temporary JSON Lines file, and let the ``Resolver`` learn names and definitions;
-2. read the spill back, apply the resolver, and hand each batch on (to ``rows`` + a store for
-   ``build``, to a schema JSONL file for ``extract_file``).
+   temporary JSON Lines file, and let a ``ResolutionBuilder`` learn names and definitions;
+2. build the ``Resolution``, read the spill back, apply it, and hand each batch on (to ``rows`` +
+   a store for ``build``, to a schema JSONL file for ``extract_file``).
 
 Memory grows with the number of distinct names, not with the number of papers.
+
+Incremental builds: ``build`` saves the resolution next to the graph (``store_state_path``) and
+the next build into the same graph continues it (see ``kgbuild.resolve``): new papers are added
+with names resolved against everything the graph holds, existing entities keep their names, and
+only the entities the new papers touch are rewritten.
 """
 from __future__ import annotations
 
@@ -17,19 +22,16 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .config import kgbuild_home  # the one state location (re-exported for callers)
 from .errors import ConfigError, KgbuildError
 from .records import Extraction, Paper, Reject
 
 DEFAULT_OVERRIDES = "resolution.json"
-
-
-def kgbuild_home() -> Path:
-    """Project-local state folder: ``$KGBUILD_HOME`` or ``./.kgbuild``."""
-    return Path(os.environ.get("KGBUILD_HOME") or Path.cwd() / ".kgbuild")
 
 
 # --------------------------------------------------------------------------- stats
@@ -44,30 +46,49 @@ class RunStats:
     results: int = 0
     claims: int = 0
     proposes: int = 0
-    nodes: int = 0
-    relationships: int = 0
+    nodes: int = 0  # node rows upserted (one node may be upserted several times)
+    relationships: int = 0  # relationship rows upserted
+    graph_nodes: int | None = None  # nodes in the graph after the build (what the summary reports)
+    graph_relationships: int | None = None
     seconds: float = 0.0
     rejects: list[Reject] = field(default_factory=list)
     rejects_path: str | None = None
     target: str = ""
+    incremental: bool = False  # continued the resolution saved with an existing graph
+    new_papers: int = 0  # papers not in the graph before this run
+    deferred: list[str] = field(default_factory=list)  # changes to existing entities not made (see resolve)
+    warnings: list[str] = field(default_factory=list)
+    resolution: object = field(default=None, repr=False)  # the final Resolution (exact paper counts)
     stages: dict = field(default_factory=dict)  # seconds per stage, when a command times them
 
     def summary(self) -> str:
         parts = [f"{self.papers_read} papers read", f"{self.rejected} rejected",
                  f"{self.entities} entities", f"{self.results} results", f"{self.claims} claims"]
-        if self.nodes or self.relationships:
-            parts.append(f"{self.nodes} nodes / {self.relationships} relationships written")
+        if self.graph_nodes is not None:  # counted in the store: upserts of one node are not new nodes
+            parts.append(f"{self.graph_nodes} nodes / {self.graph_relationships} relationships in the graph")
         parts.append(f"{self.seconds:.1f}s")
         line = ", ".join(parts)
         if self.target:
             line += f" → {self.target}"
         if self.rejected and self.rejects_path:
             line += f" (rejects: {self.rejects_path})"
+        if self.incremental:
+            line += f" ({self.new_papers} new to the existing graph)"
+        for w in self.warnings:
+            line += f"\nwarning: {w}"
+        if self.deferred:
+            line += (f"\n{len(self.deferred)} existing entit(y/ies) kept as they are where the corpus now "
+                     "suggests a change (nodes never change behind your back; make a change with "
+                     "resolution.json, or take them all with a --fresh rebuild):")
+            line += "".join(f"\n  {d}" for d in self.deferred[:20])
+            if len(self.deferred) > 20:
+                line += f"\n  … {len(self.deferred) - 20} more"
         return line
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["rejects"] = [r.to_dict() for r in self.rejects]
+        d.pop("resolution", None)
         return d
 
 
@@ -117,50 +138,63 @@ def iter_extractions(input_path, *, rejects: list[Reject], fmt: str | None = Non
     yield from extract_papers(papers, nlp=nlp, batch_size=batch_size)
 
 
-def _load_resolver(overrides: str | Path | None):
-    from .resolve import Resolver, load_overrides
+def resolution_builder(overrides: str | Path | None = None):
+    """A ``ResolutionBuilder`` with the user's overrides (``./resolution.json`` when present)."""
+    from .resolve import ResolutionBuilder, load_overrides
 
     path = overrides
     if path is None and Path(DEFAULT_OVERRIDES).exists():
         path = DEFAULT_OVERRIDES
-    return Resolver(overrides=load_overrides(path) if path else None)
+    return ResolutionBuilder(overrides=load_overrides(path) if path else None)
 
 
 def resolved_extractions(input_path: str | Path, *, stats: RunStats, fmt: str | None = None, nlp=None,
                          overrides: str | Path | None = None, batch_size: int = 256, quiet: bool = True,
-                         spill_dir: str | Path | None = None,
-                         on_resolver: Callable[[object], None] | None = None) -> Iterator[Extraction]:
+                         spill_dir: str | Path | None = None, base=None,
+                         on_resolution: Callable[[object], None] | None = None) -> Iterator[Extraction]:
     """Two-pass streaming resolution (see module docstring); yields resolved extractions.
 
-    ``on_resolver`` is called with the finalised resolver before the first record is yielded, so a
-    caller can write entity nodes before the facts that point at them.
+    ``base`` (a saved resolution: ``SavedState`` or its path) is continued rather than starting
+    afresh. ``on_resolution`` is called with the ``Resolution`` before the first record is yielded,
+    so a caller can write entity nodes before the facts that point at them. When the generator is
+    exhausted, ``stats.resolution`` holds the resolution with exact paper counts.
     """
-    resolver = _load_resolver(overrides)
+    builder = resolution_builder(overrides)
+    if base is not None:
+        builder.extend(base)
     t0 = time.perf_counter()
     progress = Progress("extracting", quiet=quiet)
-    with tempfile.NamedTemporaryFile("w+", encoding="utf-8", suffix=".jsonl", prefix="kgbuild-spill-",
-                                     dir=spill_dir, delete=True) as spill:
+    # an anonymous file (O_TMPFILE / unlinked at once): no /tmp/kgbuild-spill-* is left behind,
+    # even when the process is killed
+    with tempfile.TemporaryFile("w+", encoding="utf-8", suffix=".jsonl", prefix="kgbuild-spill-",
+                                dir=spill_dir) as spill:
         for ex in iter_extractions(input_path, rejects=stats.rejects, fmt=fmt, nlp=nlp, batch_size=batch_size):
             stats.papers_read += 1
             stats.mentions += len(ex.entities)
-            resolver.learn(ex)
+            builder.learn(ex)
             spill.write(json.dumps(ex.to_dict(), ensure_ascii=False))
             spill.write("\n")
             progress.tick()
         progress.close()
         _count_rejects(stats)
-        resolver.finalize()
-        stats.entities = len(resolver.entities())
-        if on_resolver is not None:
-            on_resolver(resolver)
+        res = builder.build()
+        stats.entities = res.entity_count()
+        stats.deferred = res.changes()
+        if on_resolution is not None:
+            on_resolution(res)
         spill.flush()
         spill.seek(0)
+        counts: Counter = Counter()
         for line in spill:
-            ex = resolver.apply(Extraction.from_dict(json.loads(line)))
+            ex = res.apply(Extraction.from_dict(json.loads(line)))
+            if res.is_new_paper(ex.paper.id):
+                stats.new_papers += 1
+                counts.update(res.count_papers([ex]))
             stats.results += len(ex.results)
             stats.claims += len(ex.comparisons)
             stats.proposes += len(ex.proposes)
             yield ex
+    stats.resolution = res.with_paper_counts(counts)
     stats.seconds = time.perf_counter() - t0
 
 
@@ -172,28 +206,63 @@ def _count_rejects(stats: RunStats) -> None:
 
 
 def _parallel(input_path, *, stats: RunStats, fmt, overrides, workers: int, mode: str, quiet: bool,
-              out_chunk: int = 500, on_resolver=None):
+              out_chunk: int = 500, base=None, on_resolution=None):
     """``parallel.run_parallel`` over the input's papers (``workers`` processes); yields ``Applied``."""
     from .parallel import run_parallel
 
     t0 = time.perf_counter()
     papers = iter_papers(input_path, fmt=fmt, rejects=stats.rejects)
     yield from run_parallel(papers, stats=stats, workers=workers, mode=mode, overrides=overrides,
-                            out_chunk=out_chunk, on_resolver=on_resolver,
+                            out_chunk=out_chunk, base=base, on_resolution=on_resolution,
                             progress=Progress("extracting", quiet=quiet))
     _count_rejects(stats)
     stats.seconds = time.perf_counter() - t0
 
 
 def _write_rejects(stats: RunStats, rejects_path: str | Path | None) -> None:
+    """Write this run's rejects report; with none, remove a stale report from an earlier run."""
+    path = Path(rejects_path) if rejects_path else kgbuild_home() / "rejects.jsonl"
     if not stats.rejects:
+        try:
+            path.unlink()  # a report left by an earlier run would describe the wrong input
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise KgbuildError(f"{path}: cannot remove the stale rejects report: {exc.strerror or exc}") from None
         return
+    from .config import private_dir
     from .read import write_rejects
 
-    path = Path(rejects_path) if rejects_path else kgbuild_home() / "rejects.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not rejects_path:
+        private_dir(path.parent)
     write_rejects(stats.rejects, path)
     stats.rejects_path = str(path)
+
+
+def _check_output(input_path: str | Path, output: str | Path) -> Path:
+    """The ``.part`` file to write before renaming onto ``output``; refuse to overwrite the input."""
+    out = Path(output)
+    inputs = [input_path] if isinstance(input_path, (str, os.PathLike)) else list(input_path)
+    try:
+        same = out.exists() and any(Path(i).exists() and out.resolve() == Path(i).resolve() for i in inputs)
+    except OSError:
+        same = False
+    if same:
+        raise ConfigError(f"{output}: the output file is the input file; refusing to overwrite it",
+                          hint="pass another -o/--output")
+    if out.is_dir():
+        raise ConfigError(f"{output}: is a directory, expected an output file")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{output}: cannot create its folder: {exc.strerror or exc}") from None
+    tmp = Path(str(output) + ".part")
+    try:
+        tmp.open("w", encoding="utf-8").close()
+    except OSError as exc:
+        raise ConfigError(f"{output}: cannot write here: {exc.strerror or exc}",
+                          hint="choose a writable -o/--output") from None
+    return tmp
 
 
 def extract_file(input_path: str | Path, output: str | Path, *, fmt: str | None = None, nlp=None,
@@ -207,47 +276,69 @@ def extract_file(input_path: str | Path, output: str | Path, *, fmt: str | None 
     """
     stats = RunStats(target=str(output))
     out = sys.stdout if str(output) == "-" else None
-    if out is None:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-    tmp = None if out is not None else Path(str(output) + ".part")
-    fh = out if out is not None else open(tmp, "w", encoding="utf-8")
+    tmp = None if out is not None else _check_output(input_path, output)
+    ok = False
     try:
-        if workers > 1:
-            for part in _parallel(input_path, stats=stats, fmt=fmt, overrides=overrides, workers=workers,
-                                  mode="full" if full else "schema", quiet=quiet):
-                fh.write(part.output)
-        else:
-            for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
-                                           quiet=quiet):
-                fh.write(json.dumps(ex.to_dict() if full else ex.to_schema(), ensure_ascii=False))
-                fh.write("\n")
+        fh = out if out is not None else open(tmp, "w", encoding="utf-8")
+        try:
+            if workers > 1:
+                for part in _parallel(input_path, stats=stats, fmt=fmt, overrides=overrides, workers=workers,
+                                      mode="full" if full else "schema", quiet=quiet):
+                    fh.write(part.output)
+            else:
+                for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
+                                               quiet=quiet):
+                    fh.write(json.dumps(ex.to_dict() if full else ex.to_schema(), ensure_ascii=False))
+                    fh.write("\n")
+        finally:
+            if out is None:
+                fh.close()
+        if tmp is not None:
+            tmp.replace(output)  # the output appears whole or not at all
+        ok = True
+    except OSError as exc:
+        raise KgbuildError(f"{output}: cannot write: {exc.strerror or exc}") from None
     finally:
-        if out is None:
-            fh.close()
-    if tmp is not None:
-        tmp.replace(output)  # the output appears whole or not at all
+        if tmp is not None and not ok:
+            tmp.unlink(missing_ok=True)  # no OUT.part left behind by a failed run
     _write_rejects(stats, rejects_path or (None if out is not None else Path(str(output) + ".rejects.jsonl")))
     return stats
 
 
 def row_batches(input_path, *, stats: RunStats, fmt: str | None = None, nlp=None,
                 overrides: str | Path | None = None, quiet: bool = True, papers_per_batch: int = 500,
-                workers: int = 1, on_resolver: Callable[[object], None] | None = None) -> Iterator["GraphRows"]:
+                workers: int = 1, base=None, scheduler: str | None = None,
+                on_resolution: Callable[[object], None] | None = None) -> Iterator["GraphRows"]:
     """``GraphRows`` of each batch of ``papers_per_batch`` resolved papers, in input order.
 
-    ``on_resolver`` gets the finalised resolver (anything with ``entities()`` and ``links()``)
-    before the first batch. The rows are the same for any number of ``workers``.
+    ``on_resolution`` gets the ``Resolution`` before the first batch; ``stats.resolution`` holds
+    it with exact paper counts once the batches are exhausted. The rows are the same for any
+    number of ``workers``, and on a Dask cluster (``scheduler``: an address or ``"local"``;
+    ``kgbuild.distributed``). ``base`` continues a saved resolution (incremental builds).
     """
     from .rows import to_rows
 
+    if scheduler:
+        from .distributed import dask_client, distributed_batches
+
+        t0 = time.perf_counter()
+        with dask_client(scheduler) as client:
+            for part in distributed_batches(iter_papers(input_path, fmt=fmt, rejects=stats.rejects), client=client,
+                                            stats=stats, overrides=overrides, base=base,
+                                            papers_per_batch=papers_per_batch, on_resolution=on_resolution):
+                yield part.output
+        stats.seconds = time.perf_counter() - t0
+        return
+
     if workers > 1:
         for part in _parallel(input_path, stats=stats, fmt=fmt, overrides=overrides, workers=workers,
-                              mode="rows", quiet=quiet, out_chunk=papers_per_batch, on_resolver=on_resolver):
+                              mode="rows", quiet=quiet, out_chunk=papers_per_batch, base=base,
+                              on_resolution=on_resolution):
             yield part.output
         return
     batch: list[Extraction] = []
     for ex in resolved_extractions(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
-                                   quiet=quiet, on_resolver=on_resolver):
+                                   quiet=quiet, base=base, on_resolution=on_resolution):
         batch.append(ex)
         if len(batch) >= papers_per_batch:
             yield to_rows(batch)
@@ -256,16 +347,62 @@ def row_batches(input_path, *, stats: RunStats, fmt: str | None = None, nlp=None
         yield to_rows(batch)
 
 
+def store_state_path(store) -> Path:
+    """Where the resolution of ``store``'s graph is saved: ``resolution.json.gz`` in the embedded
+    store's folder, or one file per Neo4j server and database under the kgbuild home."""
+    data_dir = getattr(store, "data_dir", None)
+    if data_dir is not None:
+        return Path(data_dir) / "resolution.json.gz"
+    import hashlib
+
+    ident = store.describe().encode("utf-8")
+    return kgbuild_home() / "resolution" / f"{hashlib.sha1(ident).hexdigest()[:16]}.json.gz"
+
+
+def _saved_base(store, stats: RunStats):
+    """The saved resolution this build continues, or None for an empty graph (or none saved)."""
+    from .resolve import SavedState
+
+    path = store_state_path(store)
+    papers = store.counts().get("Paper", 0)
+    if papers == 0:
+        return None  # an empty graph starts afresh (a stale file is replaced at the end)
+    if not path.exists():
+        stats.warnings.append(
+            f"the graph holds {papers} papers but no saved resolution ({path}); the new papers are "
+            "resolved among themselves only (rebuild everything with --fresh to resolve the whole corpus)")
+        return None
+    base = SavedState.read(path)
+    if len(base.stats.papers) != papers:
+        stats.warnings.append(f"the saved resolution knows {len(base.stats.papers)} papers, the graph "
+                              f"holds {papers} (changed by another tool?); continuing with the saved one")
+    return base
+
+
 def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, fmt: str | None = None,
           nlp=None, overrides: str | Path | None = None, rejects_path: str | Path | None = None,
           batch_size: int = 1000, papers_per_batch: int = 500, fresh: bool = False,
-          quiet: bool = True, workers: int = 1) -> RunStats:
+          quiet: bool = True, workers: int = 1, scheduler: str | None = None) -> RunStats:
     """``kgbuild build``: read → extract → resolve → write to Neo4j (``neo4j_uri``) or the embedded store.
 
     The write is idempotent (MERGE on key constraints): building the same input twice leaves the
-    same graph. ``fresh=True`` empties the graph first. ``input_path`` may be a list of files or
-    a glob; ``workers > 1`` extracts and builds rows in that many processes (same graph).
+    same graph. Into a graph that already holds papers, the build is incremental: resolution
+    continues the one saved with the graph (see the module docstring). ``input_path`` may be a
+    list of files or a glob; ``workers > 1`` extracts and builds rows in that many processes,
+    ``scheduler`` on a Dask cluster (same graph).
+
+    ``fresh=True`` replaces the graph and starts a new resolution, but only once the input has
+    been read, extracted and resolved without error (pass 1): a bad path, a CSV without an
+    ``abstract`` column, an input with no good record or a crash before then leaves the previous
+    graph (and its saved resolution) as it was. The embedded store then builds into a staging
+    graph and swaps it in atomically at the end (``GraphStore.begin_fresh``/``commit_fresh``); see
+    docs/robustness.md for Neo4j.
+
+    One writer per graph: a second build on the same store waits for nothing and fails with
+    "another build is running" (``GraphStore.writer_lock``). No good record at all raises
+    ``ReadError`` (after writing the rejects report), so the CLI exits non-zero.
     """
+    from .errors import ReadError
     from .rows import entity_rows
     from .stores import open_store
 
@@ -273,43 +410,73 @@ def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, f
     if own_store:
         store = open_store(neo4j_uri)
     stats = RunStats()
+    staged: list[bool] = []
     try:
         if own_store:
             store.open()
         stats.target = store.describe()
-        if fresh:
-            store.clear()
-        store.ensure_schema()
+        with store.writer_lock():
+            if not fresh:
+                store.ensure_schema()
+            base = None if fresh else _saved_base(store, stats)
+            stats.incremental = base is not None
+            base_keys = {(c.type, c.key) for c in base.clusters} if base is not None else None
 
-        seen: list = []
+            def entities_to_write(res, touched=None):
+                if base_keys is None:
+                    return res.entities()
+                return res.entities(only=lambda t, k: (t, k) not in base_keys or (touched is not None and (t, k) in touched))
 
-        def write_entities(resolver) -> None:
-            # Entity nodes go first: the facts written next MATCH them as endpoints.
-            seen.append(resolver)
-            ws = store.write(entity_rows(resolver.entities(), resolver.links()), batch_size=batch_size)
-            stats.nodes += ws.nodes
-            stats.relationships += ws.relationships
+            def write_entities(res) -> None:
+                # Pass 1 is complete here: the whole input was read, extracted and resolved.
+                if stats.papers_read == 0:
+                    raise ReadError(f"{input_path}: no paper could be read ({stats.rejected} rejected); "
+                                    "the graph was left as it was",
+                                    hint="see the rejects report for each record's file, line and reason")
+                if fresh:  # only now is the previous graph replaced
+                    store.begin_fresh()
+                    staged.append(True)
+                    store.ensure_schema()
+                # Entity nodes go first: the facts written next MATCH them as endpoints. In an
+                # incremental build only the entities new to the graph (counts come at the end).
+                ws = store.write(entity_rows(entities_to_write(res), res.links()), batch_size=batch_size)
+                stats.nodes += ws.nodes
+                stats.relationships += ws.relationships
 
-        for rows in row_batches(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides, quiet=quiet,
-                                papers_per_batch=papers_per_batch, workers=workers, on_resolver=write_entities):
-            ws = store.write(rows, batch_size=batch_size)
-            stats.nodes += ws.nodes
-            stats.relationships += ws.relationships
-        if seen:
-            # Paper counts are exact only once pass 2 has applied every paper: MERGE them again
-            # (same keys, so nothing is duplicated; only ``papers`` can change).
-            store.write(entity_rows(seen[0].entities(), seen[0].links()), batch_size=batch_size)
+            for rows in row_batches(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
+                                    quiet=quiet, papers_per_batch=papers_per_batch, workers=workers, base=base,
+                                    scheduler=scheduler, on_resolution=write_entities):
+                ws = store.write(rows, batch_size=batch_size)
+                stats.nodes += ws.nodes
+                stats.relationships += ws.relationships
+            res = stats.resolution
+            if res is not None:
+                # Paper counts are exact only once pass 2 has applied every paper: MERGE them again
+                # (same keys, so nothing is duplicated; only ``papers`` can change).
+                touched = set(res.paper_counts or ())
+                store.write(entity_rows(entities_to_write(res, touched), res.links()), batch_size=batch_size)
+            if staged:
+                store.commit_fresh()
+                staged.clear()
+            if res is not None:
+                res.save(store_state_path(store))  # after the swap: the file always matches the graph
+            stats.graph_nodes, stats.graph_relationships = store.graph_size()
+    except BaseException:
+        if staged:
+            store.abort_fresh()  # the previous graph stays (embedded); see docs/robustness.md
+        raise
     finally:
         if own_store:
             store.close()
-    _write_rejects(stats, rejects_path)
+        _write_rejects(stats, rejects_path)
     return stats
 
 
 def build_bulk(input_path, *, neo4j_uri: str | None = None, fmt: str | None = None,
                overrides: str | Path | None = None, rejects_path: str | Path | None = None,
                import_dir: str | Path | None = None, overwrite: bool = False, docker: bool = False,
-               papers_per_batch: int = 500, workers: int = 1, quiet: bool = True, log=lambda msg: None) -> RunStats:
+               papers_per_batch: int = 500, workers: int = 1, scheduler: str | None = None, quiet: bool = True,
+               log=lambda msg: None) -> RunStats:
     """``kgbuild build --bulk``: the same rows as ``build``, loaded with ``neo4j-admin database import``.
 
     Checks the target first (the local server, empty unless ``overwrite``), writes the import
@@ -325,17 +492,17 @@ def build_bulk(input_path, *, neo4j_uri: str | None = None, fmt: str | None = No
         target.check()
     stats = RunStats()
     writer = BulkWriter(import_dir or kgbuild_home() / "import")
-    seen: list = []
 
-    def entities(resolver) -> None:
-        seen.append(resolver)
-        writer.add_entities(entity_rows(resolver.entities(), resolver.links()))
+    def entities(res) -> None:
+        writer.add_entities(entity_rows(res.entities(), res.links()))
 
     for rows in row_batches(input_path, stats=stats, fmt=fmt, overrides=overrides, quiet=quiet,
-                            papers_per_batch=papers_per_batch, workers=workers, on_resolver=entities):
+                            papers_per_batch=papers_per_batch, workers=workers, scheduler=scheduler,
+                            on_resolution=entities):
         writer.add(rows)
-    if seen:
-        writer.add_entities(entity_rows(seen[0].entities(), seen[0].links()))
+    res = stats.resolution
+    if res is not None:  # exact paper counts
+        writer.add_entities(entity_rows(res.entities(), res.links()))
     files = writer.finish()
     stats.nodes, stats.relationships = files.node_count, files.relationship_count
     stats.stages = {"extract_resolve_rows_files": round(files.seconds, 1)}
@@ -344,6 +511,10 @@ def build_bulk(input_path, *, neo4j_uri: str | None = None, fmt: str | None = No
     else:
         report = target.load(files, log=log)
         stats.stages["server_stop"] = round(report.stop_seconds, 1)
+        if res is not None:  # the next (incremental) build into this database continues it
+            from .stores import make_store
+
+            res.save(store_state_path(make_store(neo4j_uri)))
         stats.stages["neo4j_admin_import"] = round(report.seconds, 1)
         stats.stages["server_start_constraints"] = round(report.start_seconds, 1)
         stats.target = f"Neo4j {target.uri} via neo4j-admin import ({report.rows_per_second:,.0f} rows/s)"

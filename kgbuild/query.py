@@ -172,7 +172,7 @@ def bind_params(spec: QuerySpec, params: dict[str, Any] | None) -> dict[str, Any
 def run_query(store: Any, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Run catalogue query ``name`` on an open store; rows as dicts in the query's column order."""
     spec = load_query(name)
-    return store.run(spec.text, bind_params(spec, params))
+    return store.run_read(spec.text, bind_params(spec, params))  # read-only: a catalogue query cannot write
 
 
 def query(name: str, /, store: Any = None, **params: Any) -> "Any":
@@ -191,9 +191,9 @@ def query(name: str, /, store: Any = None, **params: Any) -> "Any":
         from .stores import open_store
 
         with open_store() as opened:
-            rows = opened.run(spec.text, bound)
+            rows = opened.run_read(spec.text, bound)
     else:
-        rows = store.run(spec.text, bound)
+        rows = store.run_read(spec.text, bound)
     return pd.DataFrame.from_records(rows) if rows else pd.DataFrame(columns=_columns(spec.text))
 
 

@@ -36,6 +36,7 @@ class Paper:
     authors: tuple[str, ...] = ()
     source: str = ""  # file the paper came from
     line: int = 0  # 1-based line of the record (title line for the seed format)
+    alias: str | None = None  # positional ``seed-NNNN`` of the bundled corpus (gold files, docs); never a key
 
     @property
     def text(self) -> str:
@@ -52,7 +53,7 @@ class Paper:
         return cls(
             id=d["id"], title=d["title"], abstract=d["abstract"], year=d.get("year"),
             url=d.get("url"), authors=tuple(d.get("authors") or ()), source=d.get("source", ""),
-            line=d.get("line", 0),
+            line=d.get("line", 0), alias=d.get("alias"),
         )
 
 

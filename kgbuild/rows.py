@@ -71,7 +71,7 @@ for _rtype in CLAIM_TYPES.values():
 
 #: every property name that may appear in a row (the stores check identity names against it)
 PROPERTY_NAMES: frozenset[str] = frozenset({
-    "key", "id", "title", "abstract", "year", "url", "source", "name", "aliases", "search_keys",
+    "key", "id", "alias", "title", "abstract", "year", "url", "source", "name", "aliases", "search_keys",
     "papers", "paper_id", "value", "unit", "metric", "subject", "dataset", "dataset_key",
     "sentence", "start", "end", "rule", "count", "reason",
 })
@@ -209,7 +209,8 @@ def _paper_rows(b: _Builder, ex: Extraction, types: _Types) -> None:
     paper = ex.paper
     pid = paper.id
     b.node("Paper", pid, {"id": pid, "title": paper.title, "abstract": paper.abstract,
-                          "year": paper.year, "url": paper.url, "source": paper.source})
+                          "year": paper.year, "url": paper.url, "source": paper.source,
+                          "alias": paper.alias})
 
     # MENTIONS: one per (paper, entity) with the mention count and the first mention's evidence
     for ent in ex.entities:

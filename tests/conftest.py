@@ -17,6 +17,17 @@ if str(_TESTS) not in sys.path:  # so tests can `from fixtures.graph_fixture imp
     sys.path.insert(0, str(_TESTS))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_state_home(tmp_path_factory):
+    """Tests never touch the user's store: without ``KGBUILD_HOME`` (scripts/run-tests.sh sets
+    one) the session gets a temporary home, and the per-user default points there too."""
+    if not os.environ.get("KGBUILD_HOME"):
+        home = tmp_path_factory.mktemp("kgbuild-home")
+        os.environ["KGBUILD_HOME"] = str(home)
+        os.environ.setdefault("XDG_DATA_HOME", str(home / "xdg"))
+    yield
+
+
 @pytest.fixture
 def embedded_store(tmp_path):
     """An open, empty embedded store with its schema, in a fresh data dir; stopped afterwards."""

@@ -43,32 +43,29 @@ def test_local_cluster_rows_equal_single_process(inputs, cluster):
     from kgbuild.distributed import distributed_batches
     from kgbuild.pipeline import iter_papers
 
-    s1, held1 = RunStats(), []
-    single = list(row_batches(inputs, stats=s1, papers_per_batch=20, on_resolver=held1.append))
-    s2, held2 = RunStats(), []
+    s1 = RunStats()
+    single = list(row_batches(inputs, stats=s1, papers_per_batch=20))
+    s2 = RunStats()
     dist = [a.output for a in distributed_batches(iter_papers(inputs, rejects=s2.rejects), client=cluster, stats=s2,
-                                                  partition_size=30, papers_per_batch=20,
-                                                  on_resolver=held2.append)]
+                                                  partition_size=30, papers_per_batch=20)]
     assert len(cluster.scheduler_info()["workers"]) == 2
     assert len(single) == len(dist) == 6
     assert [b.nodes for b in single] == [b.nodes for b in dist]
     assert [b.rels for b in single] == [b.rels for b in dist]
-    e1 = entity_rows(held1[0].entities(), held1[0].links())
-    e2 = entity_rows(held2[0].entities(), held2[0].links())  # paper counts summed from the workers
+    e1 = entity_rows(s1.resolution.entities(), s1.resolution.links())
+    e2 = entity_rows(s2.resolution.entities(), s2.resolution.links())  # paper counts summed from the workers
     assert e1.nodes == e2.nodes and e1.rels == e2.rels
     assert (s1.papers_read, s1.entities, s1.results, s1.claims) == (s2.papers_read, s2.entities, s2.results, s2.claims)
 
 
 def test_build_distributed_graph_equals_build(inputs, tmp_path, cluster):
     """The whole command path on the embedded store: same node and relationship counts and nodes."""
-    from kgbuild.distributed import build_distributed
     from kgbuild.stores.embedded import EmbeddedStore
 
     address = cluster.scheduler.address
     with EmbeddedStore(tmp_path / "one") as one, EmbeddedStore(tmp_path / "dask") as dask_store:
         build(inputs, store=one)
-        stats = build_distributed([str(inputs[0].parent / "*.jsonl")], scheduler=address, store=dask_store,
-                                  partition_size=40)
+        stats = build([str(inputs[0].parent / "*.jsonl")], scheduler=address, store=dask_store)
         assert stats.papers_read == 120
         q = "MATCH (n) RETURN labels(n)[0] AS label, n.key AS key, n.name AS name, n.papers AS papers ORDER BY label, key"
         assert one.run(q, {}) == dask_store.run(q, {})

@@ -76,9 +76,9 @@ def _server_processes(home: Path) -> list[int]:
 
 # --------------------------------------------------------------------------- config
 
-def test_config_defaults_live_under_cwd(tmp_path):
-    cfg = nl.LocalConfig.from_env({}, cwd=tmp_path)
-    assert cfg.home == tmp_path / ".kgbuild" / "neo4j"
+def test_config_defaults_live_in_the_kgbuild_home(tmp_path):
+    cfg = nl.LocalConfig.from_env({"KGBUILD_HOME": str(tmp_path / "home")}, cwd=tmp_path)
+    assert cfg.home == tmp_path / "home" / "neo4j"
     assert (cfg.bolt_port, cfg.http_port) == (7687, 7474)
     assert cfg.bolt_uri == "bolt://localhost:7687"
     assert cfg.browser_url == "http://localhost:7474/browser/"

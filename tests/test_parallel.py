@@ -35,11 +35,9 @@ def seed_jsonl(tmp_path_factory) -> Path:
 
 def _rows_and_entities(path, workers: int):
     stats = RunStats()
-    holder: list = []
-    batches = list(row_batches(path, stats=stats, workers=workers, papers_per_batch=50,
-                               on_resolver=holder.append))
-    resolver = holder[0]
-    return batches, entity_rows(resolver.entities(), resolver.links()), stats
+    batches = list(row_batches(path, stats=stats, workers=workers, papers_per_batch=50))
+    res = stats.resolution  # exact paper counts once the batches are consumed
+    return batches, entity_rows(res.entities(), res.links()), stats
 
 
 @pytest.mark.slow

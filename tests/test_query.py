@@ -188,14 +188,16 @@ def test_query_opens_default_store(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NEO4J_URI", raising=False)
     monkeypatch.delenv("KGBUILD_HOME", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     df = query("entity", name="LoRA")
     assert df.empty and list(df.columns)[:2] == ["type", "name"]
-    assert (tmp_path / ".kgbuild" / "falkordb").is_dir()
+    assert (tmp_path / "xdg" / "kgbuild" / "falkordb").is_dir()  # the per-user home
+    assert not (tmp_path / ".kgbuild").exists()  # the working directory gets no new store
 
 
 def test_query_checks_params_before_opening_a_store(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KGBUILD_HOME", raising=False)
+    monkeypatch.setenv("KGBUILD_HOME", str(tmp_path / ".kgbuild"))
     with pytest.raises(QueryError):
         query("top-datasets", limit="lots")
     assert not (tmp_path / ".kgbuild").exists()

@@ -36,11 +36,14 @@ def where(rejects: list[Reject]) -> list[tuple[str, int, str]]:
 
 
 # --------------------------------------------------------------------------- bundled corpus
-def test_sample_corpus_reads_exactly_421_papers_without_rejects():
+def test_sample_corpus_reads_420_papers_and_its_one_repeated_paper_is_rejected():
+    """421 title/abstract pairs, one of them (AdaMix, lines 701 and 725) twice: one paper, one node."""
     papers, rejects = read_all(SAMPLE_CORPUS)
-    assert rejects == []
-    assert len(papers) == 421
-    assert [p.id for p in papers] == [f"seed-{n:04d}" for n in range(1, 422)]
+    assert where(rejects) == [("abstracts-seed.txt", 725, rejects[0].reason)]
+    assert rejects[0].reason.startswith("duplicate id adamix-mixture-of-adaptations") and "line 701" in rejects[0].reason
+    assert len(papers) == 420
+    assert [p.alias for p in papers] == [f"seed-{n:04d}" for n in range(1, 422) if n != 362]
+    assert [p.id for p in papers] == [derive_id(p.title) for p in papers]
     assert papers[0].title == FIRST_TITLE
     assert papers[0].abstract.startswith("Relational structures such as schema linking")
     assert papers[0].line == 3 and papers[-1].line == 843  # two chrome lines, then title/abstract pairs
@@ -65,9 +68,10 @@ def test_missing_abstract_does_not_shift_later_pairs_parity_bug_on_real_corpus(t
     damaged = tmp_path / "damaged.txt"
     damaged.write_text("\n".join(lines), encoding="utf-8")
     papers, rejects = read_all(damaged)
-    assert where(rejects) == [("damaged.txt", 11, "title with no abstract")]
-    assert len(papers) == 420
-    expected = [p for p in original if p.id != "seed-0005"]
+    assert where(rejects)[0] == ("damaged.txt", 11, "title with no abstract")
+    assert [r.reason.split()[0] for r in rejects[1:]] == ["duplicate"]  # the corpus's repeated AdaMix
+    assert len(papers) == 419
+    expected = [p for p in original if p.alias != "seed-0005"]
     assert [(p.id, p.title, p.abstract) for p in papers] == [(p.id, p.title, p.abstract) for p in expected]
 
 
@@ -77,9 +81,9 @@ def test_seed_missing_abstract_does_not_shift_later_pairs_parity_bug():
     starts a new pair; ids stay numbered by title ordinal."""
     papers, rejects = read_all(FIX / "seed_missing_abstract.txt")
     assert [(p.id, p.title, p.line) for p in papers] == [
-        ("seed-0001", GLIDE, 3),  # "Subscribe" prefix stripped, chrome skipped
-        ("seed-0003", FASTRAG, 6),
-        ("seed-0004", CONFORMER, 9),  # blank line ignored
+        (derive_id(GLIDE), GLIDE, 3),  # "Subscribe" prefix stripped, chrome skipped
+        (derive_id(FASTRAG), FASTRAG, 6),
+        (derive_id(CONFORMER), CONFORMER, 9),  # blank line ignored
     ]
     assert papers[1].abstract.startswith("Retrieval improves question answering")
     assert papers[2].abstract.startswith("Speech recognition for low-resource")
@@ -92,14 +96,14 @@ def test_seed_missing_abstract_does_not_shift_later_pairs_parity_bug():
 
 def test_seed_abstract_with_no_title_is_rejected():
     papers, rejects = read_all(FIX / "seed_orphan_abstract.txt")
-    assert [(p.id, p.title) for p in papers] == [("seed-0001", GLIDE), ("seed-0002", FASTRAG)]
+    assert [(p.id, p.title) for p in papers] == [(derive_id(GLIDE), GLIDE), (derive_id(FASTRAG), FASTRAG)]
     assert where(rejects) == [("seed_orphan_abstract.txt", 3, "abstract with no title")]
     assert rejects[0].snippet.startswith("Graph neural networks struggle")
 
 
 def test_seed_undecodable_lines_reject_one_paper_each_and_the_rest_survive():
     papers, rejects = read_all(FIX / "seed_bad_bytes.txt")
-    assert [(p.id, p.title, p.line) for p in papers] == [("seed-0001", GLIDE, 1), ("seed-0004", CONFORMER, 7)]
+    assert [(p.id, p.title, p.line) for p in papers] == [(derive_id(GLIDE), GLIDE, 1), (derive_id(CONFORMER), CONFORMER, 7)]
     assert where(rejects) == [
         ("seed_bad_bytes.txt", 3, "undecodable bytes (utf-8): byte 0xff at column 62 in title"),
         ("seed_bad_bytes.txt", 6, "undecodable bytes (utf-8): byte 0xe9 at column 41 in abstract of line 5"),
@@ -108,7 +112,7 @@ def test_seed_undecodable_lines_reject_one_paper_each_and_the_rest_survive():
 
 def test_seed_undecodable_bytes_read_with_a_matching_encoding():
     papers, rejects = read_all(FIX / "seed_bad_bytes.txt", encoding="latin-1")
-    assert rejects == [] and [p.id for p in papers] == ["seed-0001", "seed-0002", "seed-0003", "seed-0004"]
+    assert rejects == [] and [p.id for p in papers] == [derive_id(p.title) for p in papers] and len(papers) == 4
     assert "bu\u00e9t is slow" in papers[2].abstract
 
 
@@ -121,7 +125,8 @@ def test_seed_chrome_repeated_mid_file_is_skipped(tmp_path):
     papers, rejects = read_all(f)
     assert rejects == []
     assert [p.title for p in papers] == [FIRST_TITLE, text[4], text[6], text[8]]
-    assert [p.id for p in papers] == ["seed-0001", "seed-0002", "seed-0003", "seed-0004"]
+    assert [p.id for p in papers] == [derive_id(t) for t in (FIRST_TITLE, text[4], text[6], text[8])]
+    assert [p.alias for p in papers] == [None] * 4  # positional aliases belong to the bundled corpus only
     assert papers[2].line == 8  # after the inserted chrome line
 
 
@@ -344,8 +349,8 @@ def test_seed_undecided_lines_take_the_role_the_alternation_expects(tmp_path):
     # "Withdrawn by the authors." reads as neither title nor abstract: after a title it is the abstract
     f.write_text(f"{GLIDE}\nWithdrawn by the authors.\n{HETERO}\nShort Title Case Sentence.\n", encoding="utf-8")
     papers, rejects = read_all(f)
-    assert [(p.id, p.abstract) for p in papers] == [("seed-0001", "Withdrawn by the authors."),
-                                                    ("seed-0002", "Short Title Case Sentence.")]
+    assert [(p.id, p.abstract) for p in papers] == [(derive_id(GLIDE), "Withdrawn by the authors."),
+                                                    (derive_id(HETERO), "Short Title Case Sentence.")]
     assert rejects == []
 
 

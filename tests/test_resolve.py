@@ -17,7 +17,7 @@ from kgbuild.errors import ResolveError
 from kgbuild.normalize import match_key
 from kgbuild.records import Entity, Evidence, Extraction, Mention, Paper, Proposal
 from kgbuild.resolve import (
-    Overrides, ForcedMerge, Resolver, acronym_fits, clean_name, entity_table, is_acronym,
+    Overrides, ForcedMerge, Resolution, ResolutionBuilder, acronym_fits, clean_name, entity_table, is_acronym,
     load_overrides, parse_variant, resolve, schema_to_extraction, variant_forms,
 )
 
@@ -33,7 +33,7 @@ def _resolved():
     return resolve(_corpus(), overrides=load_overrides(FIX / "resolution.json"))
 
 
-def _snapshot(out: list[Extraction], r: Resolver) -> dict:
+def _snapshot(out: list[Extraction], r: Resolution) -> dict:
     corpus_names: set[str] = set()
     for ex in _corpus():
         for e in ex.entities:
@@ -61,7 +61,7 @@ def test_golden_fixture_clusters_links_and_records():
     assert got["records"] == want["records"]
 
 
-def _cluster_of(r: Resolver, etype: str, name: str) -> str | None:
+def _cluster_of(r: Resolution, etype: str, name: str) -> str | None:
     c = r.canonical(etype, name)
     return c.name if c else None
 
@@ -317,13 +317,20 @@ def test_example_overrides_file_loads():
     assert ov.merges and ov.splits and ov.source == "resolution.example.json"
 
 
-def test_resolver_requires_finalize_and_rejects_late_learn():
-    r = Resolver()
-    with pytest.raises(ResolveError, match="not finalised"):
-        r.entities()
-    r.finalize()
-    with pytest.raises(ResolveError, match="after finalize"):
-        r.learn(Extraction(Paper("p", "t", "a")))
+def test_builder_returns_a_frozen_resolution_and_learns_each_paper_once():
+    import dataclasses
+
+    b = ResolutionBuilder()
+    ex = Extraction(Paper("p", "t", "a"), entities=[Entity("Method", "LoRA")])
+    assert b.learn(ex) is True
+    assert b.learn(ex) is False  # the same paper again counts once
+    res = b.build()
+    assert isinstance(res, Resolution)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.clusters = ()  # type: ignore[misc]
+    assert res.canonical("Method", "LoRA").papers == 1
+    res.apply(ex)
+    assert res.canonical("Method", "LoRA").papers == 1  # apply is pure
 
 
 def test_forced_merge_with_type_creates_node_and_overrides_blocklist():
@@ -345,12 +352,7 @@ def test_ten_thousand_abstracts_resolve_in_seconds():
                 Entity("Task", f"task {i % 200}s")]
         exs.append(Extraction(Paper(f"p{i}", "t", "a"), entities=ents))
     t0 = time.perf_counter()
-    r = Resolver()
-    for ex in exs:
-        r.learn(ex)
-    r.finalize()
-    for ex in exs:
-        r.apply(ex)
+    _, r = resolve(exs)
     elapsed = time.perf_counter() - t0
     assert elapsed < 20, elapsed
     assert r.canonical("Method", "full fine-tuning").papers == 10_000
@@ -358,7 +360,7 @@ def test_ten_thousand_abstracts_resolve_in_seconds():
 
 
 def test_unknown_entity_type_is_inconsistent_input():
-    r = Resolver()
+    r = ResolutionBuilder()
     with pytest.raises(ResolveError, match="p9: entity 'X' has unknown type 'Thing'"):
         r.learn(Extraction(Paper("p9", "t", "a"), entities=[Entity("Thing", "X")]))
 
@@ -403,18 +405,17 @@ def test_blocked_alias_pairs_are_explained_not_merged():
     assert out[0].entities[0].aliases == []  # the wrong alias does not travel into the graph
 
 
-def test_papers_count_is_pass_one_estimate_until_every_paper_is_applied():
+def test_papers_count_is_pass_one_estimate_until_counts_are_given():
     exs = [Extraction(Paper("a", "t", "x"), entities=[Entity("Dataset", "GLUE"), Entity("Dataset", "the GLUE benchmark")]),
            Extraction(Paper("b", "t", "x"), entities=[Entity("Dataset", "GLUE")])]
-    r = Resolver()
+    b = ResolutionBuilder()
     for ex in exs:
-        r.learn(ex)
-    r.finalize()
+        b.learn(ex)
+    r = b.build()
     assert r.canonical("Dataset", "GLUE").papers == 3  # upper bound: paper a named it twice
-    r.apply(exs[0])
-    assert r.canonical("Dataset", "GLUE").papers == 3
-    r.apply(exs[1])
-    assert r.canonical("Dataset", "GLUE").papers == 2
+    exact = r.with_paper_counts(r.count_papers([r.apply(ex) for ex in exs]))
+    assert exact.canonical("Dataset", "GLUE").papers == 2
+    assert r.canonical("Dataset", "GLUE").papers == 3  # the original is unchanged
 
 
 def test_explain_unknown_name_is_empty_and_rename_by_forced_canonical():
@@ -439,9 +440,10 @@ def test_bad_curated_data_file_names_file_and_line(tmp_path):
     for f in DATA_DIR.glob("*.jsonl"):
         shutil.copy(f, tmp_path / f.name)
     (tmp_path / "distinct.jsonl").write_text('{"names": ["A", "B"]}\n{"names": [\n', encoding="utf-8")
-    r = Resolver(data_dir=tmp_path)
+    r = ResolutionBuilder(data_dir=tmp_path)
+    r.learn(Extraction(Paper("a", "t", "x")))
     with pytest.raises(ResolveError, match=r"distinct.jsonl:2: invalid JSON"):
-        r.learn(Extraction(Paper("a", "t", "x")))
+        r.build()
 
 
 def test_evidence_graph_components_are_the_clusters():

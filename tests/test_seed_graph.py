@@ -26,7 +26,7 @@ def _entity(store, label: str, key: str) -> list[dict]:
 
 def _check_seed_graph(store) -> None:
     counts = store.counts()
-    assert counts.get("Paper") == 421
+    assert counts.get("Paper") == 420  # 421 pairs, AdaMix twice: one paper, one node
     # one node for full fine-tuning, whatever the paper called it
     fft = _entity(store, "Method", "fullfinetuning")
     assert len(fft) == 1, fft
@@ -59,7 +59,7 @@ def test_seed_graph_on_embedded_store(tmp_path, monkeypatch):
     monkeypatch.setenv("KGBUILD_HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
     stats = build(SAMPLE_CORPUS, fresh=True)
-    assert stats.papers_read == 421 and stats.rejected == 0
+    assert stats.papers_read == 420 and stats.rejected == 1  # the repeated AdaMix pair
     from kgbuild.stores import open_store
 
     with open_store() as store:
@@ -77,13 +77,13 @@ def test_seed_graph_on_neo4j_matches_embedded(tmp_path, monkeypatch, neo4j_store
     import os
 
     stats = build(SAMPLE_CORPUS, store=neo4j_store, fresh=True)
-    assert stats.papers_read == 421
+    assert stats.papers_read == 420
     _check_seed_graph(neo4j_store)
     before = neo4j_store.counts()
     snapshot = "MATCH (n) RETURN labels(n)[0] AS label, n.key AS key, properties(n) AS props ORDER BY label, key"
     props_before = neo4j_store.run(snapshot)
     again = build(SAMPLE_CORPUS, store=neo4j_store)  # rebuild without --fresh: MERGE, no duplicates
-    assert again.papers_read == 421
+    assert again.papers_read == 420
     assert neo4j_store.counts() == before
     assert neo4j_store.run(snapshot) == props_before
     neo4j_rows = _run_every_query(CliRunner(), ["--neo4j-uri", os.environ.get("NEO4J_URI", neo4j_store.uri)]) \

@@ -90,7 +90,7 @@ def extract(input_paths, output, input_format, full, overrides, rejects_path, qu
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Resolution overrides file (default ./resolution.json if present).")
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False), default=None,
-              help="Where to write rejected records (default .kgbuild/rejects.jsonl).")
+              help="Where to write rejected records (default <kgbuild home>/rejects.jsonl, see docs/state.md).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 @_workers_option
 @click.option("--scheduler", default=None, metavar="ADDRESS",
@@ -121,21 +121,15 @@ def build(input_paths, neo4j_uri, input_format, fresh, batch_size, overrides, re
         raise click.UsageError("--overwrite, --docker and --import-dir go with --bulk")
     if bulk and fresh:
         raise click.UsageError("--fresh does not apply to --bulk (use --overwrite to replace a database)")
-    if bulk and scheduler:
-        raise click.UsageError("--bulk and --scheduler cannot be combined yet")
     if bulk:
         stats = build_bulk(inputs, neo4j_uri=neo4j_uri, fmt=input_format, overrides=overrides,
                            rejects_path=rejects_path, import_dir=import_dir, overwrite=overwrite, docker=docker,
-                           workers=workers, quiet=quiet, log=lambda m: None if quiet else _echo_err(m))
-    elif scheduler:
-        from ..distributed import build_distributed
-
-        stats = build_distributed(inputs, scheduler=scheduler, neo4j_uri=neo4j_uri, fmt=input_format,
-                                  fresh=fresh, batch_size=batch_size, overrides=overrides,
-                                  rejects_path=rejects_path, quiet=quiet)
+                           workers=workers, scheduler=scheduler, quiet=quiet,
+                           log=lambda m: None if quiet else _echo_err(m))
     else:
         stats = run_build(inputs, neo4j_uri=neo4j_uri, fmt=input_format, fresh=fresh, batch_size=batch_size,
-                          overrides=overrides, rejects_path=rejects_path, quiet=quiet, workers=workers)
+                          overrides=overrides, rejects_path=rejects_path, quiet=quiet, workers=workers,
+                          scheduler=scheduler)
     if docker:
         click.echo(stats.target.split("; run:\n", 1)[1])  # the commands, on stdout
     if not quiet:
@@ -201,15 +195,14 @@ def entities(input_path, type_, search, overrides, fmt):
     Example:
       kgbuild entities --type Method --search fine-tuning
     """
-    from ..pipeline import RunStats, _load_resolver, iter_extractions
+    from ..pipeline import RunStats, iter_extractions, resolution_builder
     from ..resolve import entity_table
 
-    resolver = _load_resolver(overrides)
+    builder = resolution_builder(overrides)
     stats = RunStats()
     for ex in iter_extractions(input_path or _sample(), rejects=stats.rejects):
-        resolver.learn(ex)
-    resolver.finalize()
-    rows = entity_table(resolver, type=type_, search=search)
+        builder.learn(ex)
+    rows = entity_table(builder.build(), type=type_, search=search)
     click.echo(render_rows(rows, fmt))
 
 

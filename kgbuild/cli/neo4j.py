@@ -19,8 +19,10 @@ def neo4j_group() -> None:
     """Run a local Neo4j 5 server (Bolt 7687, Browser http://localhost:7474/browser/).
 
     Built from Maven Central with Java 17 + Maven, no Docker needed. Data lives in
-    $KGBUILD_NEO4J_HOME (default ./.kgbuild/neo4j); the password is $NEO4J_PASSWORD
-    (or .env), else a generated one stored in the data dir's credentials.env.
+    <kgbuild home>/neo4j (the home is $KGBUILD_HOME, else the nearest .kgbuild/ folder
+    up from here, else ~/.local/share/kgbuild; $KGBUILD_NEO4J_HOME overrides just this
+    server's folder); the password is $NEO4J_PASSWORD (or .env), else a generated one
+    stored in the data dir's credentials.env.
 
     \b
     Example:

@@ -16,6 +16,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -135,6 +136,12 @@ class GraphStore(ABC):
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run one statement; rows as dicts of plain Python values (same shape on every backend)."""
 
+    def run_read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Like ``run``, but in read-only mode: a statement that writes fails with ``StoreError``
+        and changes nothing (catalogue queries use this, so a ``.cypher`` file that deletes
+        cannot touch the graph). Backends override it with their read-only primitive."""
+        raise StoreError(f"{type(self).__name__} has no read-only query mode")
+
     @abstractmethod
     def _write_batch(self, cypher: str, batch: Sequence[dict[str, Any]]) -> None:
         """Run one write template on one batch as one (retried) transaction."""
@@ -178,11 +185,75 @@ class GraphStore(ABC):
         stats.seconds = time.perf_counter() - t0
         return stats
 
+    # -- replacing the whole graph (build --fresh) ---------------------------------------
+    def begin_fresh(self) -> None:
+        """Start replacing the whole graph; ``commit_fresh`` finishes, ``abort_fresh`` gives up.
+
+        The pipeline calls this only after the input was read, extracted and resolved. This
+        default, for a server with one database (Neo4j Community), empties the graph now; a
+        backend that can build aside and swap (the embedded store) overrides all three.
+        """
+        self.clear()
+
+    def commit_fresh(self) -> None:
+        """The new graph is complete: make it the graph (no-op when ``begin_fresh`` cleared)."""
+
+    def abort_fresh(self) -> None:
+        """The new graph failed half way: drop it and keep the previous one, where possible."""
+
+    # -- one writer at a time -------------------------------------------------------------
+    def lock_path(self) -> Path:
+        """The file whose lock marks "a build is writing to this graph" (per graph, per machine)."""
+        import hashlib
+
+        from ..config import kgbuild_home
+
+        digest = hashlib.sha1(self.describe().encode("utf-8")).hexdigest()[:16]
+        return kgbuild_home() / "locks" / f"{self.name}-{digest}.lock"
+
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """Hold the writer lock for the duration of a build, or fail at once naming the holder.
+
+        An advisory ``flock`` on ``lock_path()``: released by the kernel when the holder exits,
+        even by kill -9, so a crashed build never leaves the graph locked.
+        """
+        import fcntl
+        import os
+
+        from ..config import private_dir
+
+        path = self.lock_path()
+        private_dir(path.parent)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
+                raise StoreError(f"Another build is running on {self.describe()} (pid {holder})",
+                                 hint="wait for it to finish, then run this build again") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+            try:
+                yield
+            finally:
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def graph_size(self) -> tuple[int, int]:
+        """(nodes, relationships) in the graph now."""
+        counts = self.counts()
+        nodes = sum(n for k, n in counts.items() if k in NODE_LABELS)
+        return nodes, sum(counts.values()) - nodes
+
     def counts(self) -> dict[str, int]:
         """Node count per label and relationship count per type, in one flat sorted dict."""
         out: dict[str, int] = {}
-        for row in self.run(read_cypher("admin/count-nodes.cypher"), {}):
+        for row in self.run_read(read_cypher("admin/count-nodes.cypher"), {}):
             out[row["label"]] = int(row["n"])
-        for row in self.run(read_cypher("admin/count-rels.cypher"), {}):
+        for row in self.run_read(read_cypher("admin/count-rels.cypher"), {}):
             out[row["type"]] = int(row["n"])
         return dict(sorted(out.items()))

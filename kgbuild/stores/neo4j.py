@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from ..records import GraphRows, WriteStats
-from ..rows import NODE_LABELS, REL_IDENTITY, REL_SCHEMA
-
 from ..config import Neo4jSettings, builtin_cypher_dir, neo4j_settings
 from ..errors import StoreError, StoreUnavailable
+from ..records import GraphRows, WriteStats
+from ..rows import NODE_LABELS, REL_IDENTITY, REL_SCHEMA
 from .base import GraphStore, node_write_cypher, read_cypher, rel_write_cypher, strip_cypher
 
+_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 START_HINT = "Try: kgbuild neo4j start (or set NEO4J_URI / NEO4J_PASSWORD, e.g. in .env)"
 
 
@@ -89,6 +89,10 @@ class Neo4jStore(GraphStore):
         from neo4j import GraphDatabase
         from neo4j import exceptions as nx
 
+        scheme = self.uri.split("://", 1)[0].lower() if "://" in self.uri else ""
+        if scheme not in _SCHEMES:  # http:// made the driver import aiohttp and crash
+            raise StoreUnavailable(f"Bad Neo4j URI {self.uri!r}: kgbuild talks Bolt, not {scheme or 'a bare host'}",
+                                   hint="Use e.g. bolt://localhost:7687 or neo4j://host:7687")
         if not self.password:
             raise StoreUnavailable(
                 f"No Neo4j password for {self.user}@{self.uri}", hint=
@@ -140,12 +144,15 @@ class Neo4jStore(GraphStore):
             return StoreError(f"Neo4j transient error: {_short(exc)}", transient=True)
         return StoreError(f"Neo4j rejected the query: {_short(exc)}")
 
-    def _execute(self, cypher: str, params: dict[str, Any] | None) -> Any:
+    def _execute(self, cypher: str, params: dict[str, Any] | None, *, read: bool = False) -> Any:
+        from neo4j import RoutingControl
         from neo4j import exceptions as nx
 
         driver = self._require()
         try:
-            return driver.execute_query(cypher, params or {}, database_=self.database)
+            # READ routing runs a read transaction (access mode READ): the server refuses writes
+            return driver.execute_query(cypher, params or {}, database_=self.database,
+                                        routing_=RoutingControl.READ if read else RoutingControl.WRITE)
         except (nx.Neo4jError, nx.DriverError) as exc:
             raise self._translate(exc) from None
 
@@ -155,6 +162,11 @@ class Neo4jStore(GraphStore):
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         records = self._execute(cypher, params).records
+        return [r.data() for r in records]
+
+    def run_read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """``run`` in a read transaction: Neo4j refuses any write in it."""
+        records = self._execute(cypher, params, read=True).records
         return [r.data() for r in records]
 
     #: False: every batch runs the plain UNWIND … MERGE templates (the reference path)
