@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kgbuild-installed
 
-.PHONY: install demo test test-fast neo4j-start neo4j-stop bench clean
+.PHONY: install demo test test-fast neo4j-start neo4j-stop bench notebook browser-guide clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ neo4j-start: install
 
 neo4j-stop: install
 	$(BIN)/kgbuild neo4j stop
+
+# the notebook is committed with its outputs (tests/test_notebook.py checks they are current)
+notebook: install
+	$(BIN)/python scripts/run_notebook.py
+
+# cypher/browser/guide.html is generated from the catalogue (tests check it is current)
+browser-guide: install
+	$(BIN)/python -m kgbuild.browser
 
 bench: install
 	$(BIN)/python benchmarks/extract_speed.py

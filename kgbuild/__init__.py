@@ -21,12 +21,22 @@ from .records import (CanonicalEntity, Comparison, Entity, EntityLink, Evidence,
 __version__ = "0.1.0"
 
 
-def build(input_path=None, **kwargs):
-    """Build the graph from ``input_path`` (default: the bundled sample corpus). See ``pipeline.build``."""
+def build(input_path=None, store=None, **kwargs):
+    """Build the graph from ``input_path`` (default: the bundled sample corpus). See ``pipeline.build``.
+
+    ``store`` says where to write, as for :func:`query`: an opened store, a ``bolt://`` URI, or
+    the embedded graph's folder; without it, the one documented default location (Neo4j when
+    ``NEO4J_URI`` is configured, else ``<kgbuild home>/falkordb``, see ``kgbuild.config``).
+    """
     from .pipeline import build as _build
+    from .query import store_at
     from .read import SAMPLE_CORPUS
 
-    return _build(input_path or SAMPLE_CORPUS, **kwargs)
+    source = input_path or SAMPLE_CORPUS
+    if store is None or hasattr(store, "run_read"):
+        return _build(source, store=store, **kwargs)
+    with store_at(store).open() as opened:
+        return _build(source, store=opened, **kwargs)
 
 
 def extract_resolved(papers, **kwargs):

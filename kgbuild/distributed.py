@@ -10,25 +10,37 @@ process pool:
    (``parallel.names_only``: types, names, aliases per paper) to the driver. The driver never
    holds Docs or full extractions, only one partition of papers on its way out;
 2. **reduce** — the driver learns from the names in input order and builds the ``Resolution``
-   (``parallel.learner``, the seam shared with the process-pool path), then broadcasts it to
-   every worker once;
+   (``parallel.learner``, the seam shared with the process-pool path; an incremental build
+   continues the saved one), then broadcasts it to every worker once;
 3. **map** — per partition, a task applies the resolution and builds ``GraphRows`` for each batch
    of ``papers_per_batch`` papers (the same batches as a one-process build, so the same graph);
-   the driver gathers them in order, a few partitions at a time, writes them to the store and
-   releases the partition.
+   the driver gathers them in order, a few partitions at a time, and releases the partition.
+
+Writing stays ``pipeline.build``'s (``build(..., scheduler=ADDRESS)``; ``pipeline.row_batches``
+yields these batches), so a Dask build has the same safe ``--fresh``, writer lock and incremental
+updates as a local one.
 
 Workers need kgbuild installed (the same version as the driver) and nothing else: papers travel
 with the tasks, so workers need no access to the input files. See ``docs/scale.md``.
 """
 from __future__ import annotations
 
+import time
 from collections import Counter, deque
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import ConfigError, KgbuildError
-from .parallel import Applied, chunks, default_workers, extract_chunk, learner, shape_output
-from .records import Extraction, Paper
+from .parallel import (
+    Applied,
+    chunks,
+    default_workers,
+    extract_chunk,
+    learner,
+    shape_output,
+)
+from .records import Extraction, GraphRows, Paper
 
 
 # --------------------------------------------------------------------------- tasks (run on workers)
@@ -86,22 +98,19 @@ def dask_client(scheduler: str, *, n_workers: int | None = None, memory_limit: s
         client.close()
 
 
-def distributed_batches(papers: Iterator[Paper], *, client, stats, overrides=None, base=None,
-                        partition_size: int = 2000, papers_per_batch: int = 500, window: int | None = None,
-                        mode: str = "rows", on_resolution: Callable[[object], None] | None = None,
-                        ) -> Iterator[Applied]:
+def distributed_batches(papers: Iterator[Paper], *, client, stats, overrides=None, partition_size: int = 2000,
+                        papers_per_batch: int = 500, window: int | None = None, mode: str = "rows",
+                        base=None, on_resolution: Callable[[object], None] | None = None) -> Iterator[Applied]:
     """The three steps above on ``client``; yields one ``Applied`` per batch, in input order.
 
-    Same contract as ``parallel.run_parallel``: ``on_resolution`` gets the ``Resolution`` before
-    the first batch, ``stats.resolution`` holds it with exact paper counts at the end, ``base``
-    continues a saved resolution. ``partition_size`` is rounded up to a multiple of
-    ``papers_per_batch`` so batches never straddle partitions (the rows are then cut exactly as
-    one process cuts them).
-    """
-    from .pipeline import _count_rejects
+    ``on_resolution`` gets the ``Resolution`` before the first batch; ``stats.resolution`` holds it
+    with exact paper counts at the end (as ``parallel.run_parallel``).
 
+    ``partition_size`` is rounded up to a multiple of ``papers_per_batch`` so batches never
+    straddle partitions (the rows are then cut exactly as one process cuts them).
+    """
     partition_size = max(1, -(-partition_size // papers_per_batch)) * papers_per_batch
-    window = window or 2 * max(1, len(client.scheduler_info().get("workers", {})))
+    window = window or 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
     parts = []
     learn, finish = learner(overrides, base=base)
     name_futs: deque = deque()
@@ -120,7 +129,9 @@ def distributed_batches(papers: Iterator[Paper], *, client, stats, overrides=Non
         name_futs.append(client.submit(task_names, fut, pure=False))
         drain(window)
     drain(0)
-    _count_rejects(stats)
+    from .pipeline import _count_rejects
+
+    _count_rejects(stats)  # before on_resolution: build() refuses an input with no good record
     res = finish()
     stats.entities = res.entity_count()
     stats.deferred = res.changes()
@@ -149,4 +160,14 @@ def distributed_batches(papers: Iterator[Paper], *, client, stats, overrides=Non
     stats.resolution = res.with_paper_counts(counts)
 
 
-__all__ = ["dask_client", "distributed_batches", "task_extract", "task_names", "task_rows"]
+def build_distributed(inputs, *, scheduler: str, **kw):
+    """``kgbuild build INPUT... --scheduler ADDRESS``: ``pipeline.build`` with extraction and rows on Dask.
+
+    The graph equals ``pipeline.build``'s for the same input (``tests/test_distributed.py``).
+    """
+    from .pipeline import build
+
+    return build(inputs, scheduler=scheduler, **kw)
+
+
+__all__ = ["build_distributed", "dask_client", "distributed_batches", "task_extract", "task_names", "task_rows"]

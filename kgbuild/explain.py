@@ -20,7 +20,7 @@ class SentenceReport:
     end: int
     text: str
     spans: list[dict] = field(default_factory=list)  # {key, label, text, start, end, rule, canonical}
-    facts: list[dict] = field(default_factory=list)  # {kind, fact, rule}
+    facts: list[dict] = field(default_factory=list)  # {kind, fact, rule, decisions}
 
 
 def find_paper(input_path: str | Path, paper_id: str) -> Paper:
@@ -35,17 +35,25 @@ def find_paper(input_path: str | Path, paper_id: str) -> Paper:
                        hint="ids are shown by `kgbuild extract INPUT -o -` (field paper_id)")
 
 
+def _why(ev) -> dict:
+    """The rule behind a fact and, for claims, the chain of decisions that made it (rule ids of
+    the cue, the subject, object and dataset slots: ``cue:on-par-or-better + subject:self-reference
+    + object:coordination``)."""
+    chain = list(ev.decisions) if getattr(ev, "decisions", ()) else [ev.rule]
+    return {"rule": " + ".join(chain), "decisions": chain}
+
+
 def _fact_rows(ex: Extraction) -> list[tuple[int, dict]]:
     rows: list[tuple[int, dict]] = []
     for p in ex.proposes:
-        rows.append((p.evidence.start, {"kind": "proposes", "fact": p.name, "rule": p.evidence.rule}))
+        rows.append((p.evidence.start, {"kind": "proposes", "fact": p.name, **_why(p.evidence)}))
     for r in ex.results:
         unit = r.unit or ""
         fact = f"{r.subject or '?'} · {r.metric or '-'} = {r.value:g}{unit}" + (f" on {r.dataset}" if r.dataset else "")
-        rows.append((r.evidence.start, {"kind": "result", "fact": fact, "rule": r.evidence.rule}))
+        rows.append((r.evidence.start, {"kind": "result", "fact": fact, **_why(r.evidence)}))
     for c in ex.comparisons:
         fact = f"{c.subject} {c.relation} {c.object}" + (f" on {c.dataset}" if c.dataset else "")
-        rows.append((c.evidence.start, {"kind": "comparison", "fact": fact, "rule": c.evidence.rule}))
+        rows.append((c.evidence.start, {"kind": "comparison", "fact": fact, **_why(c.evidence)}))
     return rows
 
 
@@ -92,7 +100,8 @@ def format_explanation(paper: Paper, ex: Extraction, reports: list[SentenceRepor
             canon = f" → {s['canonical']}" if s["canonical"] and s["canonical"] != s["text"] else ""
             out.append(f"      span  {s['key']:<13} {s['label']:<13} {s['text']!r}{canon}  [{s['rule']}]")
         for f in rep.facts:
-            out.append(f"      FACT  {f['kind']:<13} {f['fact']}  [{f['rule']}]")
+            out.append(f"      FACT  {f['kind']:<13} {f['fact']}")
+            out.append(f"            why: {f['rule']}")
         out.append("")
     names = ", ".join(f"{e.name} ({e.type})" for e in ex.entities) or "-"
     out.append(f"entities: {names}")

@@ -86,7 +86,10 @@ class _Sentences:
         return self.text[a:b].strip()
 
 
-_key = lru_cache(maxsize=65536)(match_key)  # names repeat across mentions and papers
+@lru_cache(maxsize=65536)  # names repeat across mentions and papers
+def _key(text: str) -> str:
+    """``match_key`` that keeps a trailing "+" ("LoRA+" and "LoRA" are two methods)."""
+    return match_key(text) + "+" * (len(text) - len(text.rstrip("+")))
 
 
 @lru_cache(maxsize=1024)  # a handful of rule ids, asked twice per mention

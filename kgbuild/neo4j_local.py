@@ -247,6 +247,33 @@ def resolve_password(cfg: LocalConfig, env: Mapping[str, str] | None = None,
     return secrets.token_urlsafe(18), "generated"
 
 
+def current_password(cfg: LocalConfig | None = None, env: Mapping[str, str] | None = None,
+                     cwd: Path | None = None) -> tuple[str, str] | None:
+    """(password, where it is) as the server uses it, or None before the first start.
+
+    Same order as :func:`resolve_password` (environment, ./.env, credentials.env), but never
+    generates one: this is what ``kgbuild neo4j password`` prints and ``start``/``status`` point to.
+    """
+    cfg = cfg or LocalConfig.from_env(env, cwd)
+    try:
+        password, source = resolve_password(cfg, env, cwd)
+    except ServerError:
+        return None
+    if source == "generated":
+        return None
+    where = "$NEO4J_PASSWORD (environment)" if source == "NEO4J_PASSWORD" else source
+    return password, where
+
+
+def password_hint(cfg: LocalConfig | None = None, env: Mapping[str, str] | None = None,
+                  cwd: Path | None = None) -> str:
+    """One line saying where the password is (never the password itself)."""
+    found = current_password(cfg, env, cwd)
+    if found is None:
+        return "password: none yet (the first `kgbuild neo4j start` generates one)"
+    return f"password: in {found[1]}  (print it: kgbuild neo4j password)"
+
+
 def _write_credentials(cfg: LocalConfig, password: str) -> None:
     cfg.home.mkdir(parents=True, exist_ok=True)
     path = cfg.credentials_file
@@ -391,8 +418,11 @@ def prepare_home(cfg: LocalConfig, classpath: list[str]) -> None:
     for sub in ("conf", "data", "logs", "plugins", "run", "import"):
         (cfg.home / sub).mkdir(parents=True, exist_ok=True)
     template = Template((cfg.project_dir / "neo4j.conf.template").read_text())
+    from .browser import post_connect_cmd
+
     cfg.conf_file.write_text(template.substitute(
         bolt_port=cfg.bolt_port, http_port=cfg.http_port,
+        post_connect_cmd=post_connect_cmd(cfg.http_url),
         pagecache=cfg.pagecache, tx_memory=cfg.tx_memory))
     plugins = cfg.home / "plugins"
     wanted = {jar.name for jar in _apoc_jars(classpath)}
@@ -554,7 +584,11 @@ def start(*, fresh: bool = False, wait: float = 180, config: LocalConfig | None 
         # The classpath (~20 KB) goes into an @argfile so `ps` stays readable.
         argfile = cfg.home / "run" / "java.args"
         argfile.write_text(f'-cp "{os.pathsep.join(classpath)}"\n')
-        cmd = [java, f"-Xms{cfg.heap}", f"-Xmx{cfg.heap}", *JVM_FLAGS, f"@{argfile}",
+        from .browser import browser_dir
+
+        # the folder the Browser-files extension serves at /kgbuild/ (style and guide)
+        cmd = [java, f"-Xms{cfg.heap}", f"-Xmx{cfg.heap}", *JVM_FLAGS,
+               f"-Dkgbuild.browser.dir={browser_dir()}", f"@{argfile}",
                LAUNCHER_CLASS, str(cfg.home), str(cfg.conf_file)]
         child_env = {**env, "NEO4J_PASSWORD": password}
         log_from, console_from = _log_size(cfg.log_file), _log_size(cfg.console_log)

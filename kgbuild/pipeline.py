@@ -132,10 +132,45 @@ def iter_extractions(input_path, *, rejects: list[Reject], fmt: str | None = Non
                      batch_size: int = 256) -> Iterator[Extraction]:
     """Read ``input_path`` (a file, a list of files or a glob) and yield one (unresolved)
     ``Extraction`` per good paper."""
-    from .extract import extract_papers
-
     papers = iter_papers(input_path, fmt=fmt, rejects=rejects)
-    yield from extract_papers(papers, nlp=nlp, batch_size=batch_size)
+    # a paper that makes extraction raise becomes a reject, not a crash of the whole run
+    yield from _extract_isolated(papers, rejects=rejects, nlp=nlp, batch_size=batch_size)
+
+
+def _extract_isolated(papers: Iterable, *, rejects: list[Reject], nlp=None,
+                      batch_size: int = 256) -> Iterator[Extraction]:
+    """``extract.extract_papers``, but a paper that makes extraction raise costs that paper only.
+
+    Papers go through in batches as usual; a batch that raises is redone one paper at a time and
+    each paper that still fails becomes ``Reject(file, line, "extraction failed: ...")``. The
+    reader's limits keep the known bad inputs out; this is the net for unknown ones.
+    """
+    from itertools import islice
+
+    from .extract import extract_papers
+    from .read import EXTRACT_FAILED
+
+    it = iter(papers)
+    while True:
+        chunk = list(islice(it, batch_size))
+        if not chunk:
+            return
+        if nlp is None:  # build the pipeline once, not once per batch
+            from .nlp import build_nlp
+
+            nlp = build_nlp()
+        try:
+            done = list(extract_papers(chunk, nlp=nlp, batch_size=batch_size))
+        except Exception:  # noqa: BLE001 - isolated below, paper by paper
+            done = []
+            for paper in chunk:
+                try:
+                    done.extend(extract_papers([paper], nlp=nlp, batch_size=1))
+                except Exception as exc:  # noqa: BLE001 - becomes this paper's reject
+                    detail = f"{type(exc).__name__}: {exc}".replace("\n", " ")[:160]
+                    rejects.append(Reject(paper.source, paper.line, f"{EXTRACT_FAILED}: {detail}",
+                                          paper.title[:80]))
+        yield from done
 
 
 def resolution_builder(overrides: str | Path | None = None):
@@ -307,14 +342,15 @@ def extract_file(input_path: str | Path, output: str | Path, *, fmt: str | None 
 
 def row_batches(input_path, *, stats: RunStats, fmt: str | None = None, nlp=None,
                 overrides: str | Path | None = None, quiet: bool = True, papers_per_batch: int = 500,
-                workers: int = 1, base=None, scheduler: str | None = None,
+                workers: int = 1, base=None, scheduler: str | None = None, n_workers: int | None = None,
+                partition_size: int = 2000,
                 on_resolution: Callable[[object], None] | None = None) -> Iterator["GraphRows"]:
     """``GraphRows`` of each batch of ``papers_per_batch`` resolved papers, in input order.
 
     ``on_resolution`` gets the ``Resolution`` before the first batch; ``stats.resolution`` holds
     it with exact paper counts once the batches are exhausted. The rows are the same for any
-    number of ``workers``, and on a Dask cluster (``scheduler``: an address or ``"local"``;
-    ``kgbuild.distributed``). ``base`` continues a saved resolution (incremental builds).
+    number of ``workers``, and on a Dask cluster (``scheduler``: an address, or ``"local"`` for a
+    LocalCluster of ``n_workers``). ``base`` continues a saved resolution (incremental builds).
     """
     from .rows import to_rows
 
@@ -322,14 +358,15 @@ def row_batches(input_path, *, stats: RunStats, fmt: str | None = None, nlp=None
         from .distributed import dask_client, distributed_batches
 
         t0 = time.perf_counter()
-        with dask_client(scheduler) as client:
-            for part in distributed_batches(iter_papers(input_path, fmt=fmt, rejects=stats.rejects), client=client,
-                                            stats=stats, overrides=overrides, base=base,
-                                            papers_per_batch=papers_per_batch, on_resolution=on_resolution):
+        with dask_client(scheduler, n_workers=n_workers) as client:
+            papers = iter_papers(input_path, fmt=fmt, rejects=stats.rejects)
+            for part in distributed_batches(papers, client=client, stats=stats, overrides=overrides, base=base,
+                                            partition_size=partition_size, papers_per_batch=papers_per_batch,
+                                            on_resolution=on_resolution):
                 yield part.output
+        _count_rejects(stats)
         stats.seconds = time.perf_counter() - t0
         return
-
     if workers > 1:
         for part in _parallel(input_path, stats=stats, fmt=fmt, overrides=overrides, workers=workers,
                               mode="rows", quiet=quiet, out_chunk=papers_per_batch, base=base,
@@ -382,14 +419,15 @@ def _saved_base(store, stats: RunStats):
 def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, fmt: str | None = None,
           nlp=None, overrides: str | Path | None = None, rejects_path: str | Path | None = None,
           batch_size: int = 1000, papers_per_batch: int = 500, fresh: bool = False,
-          quiet: bool = True, workers: int = 1, scheduler: str | None = None) -> RunStats:
+          quiet: bool = True, workers: int = 1, scheduler: str | None = None,
+          n_workers: int | None = None, partition_size: int = 2000) -> RunStats:
     """``kgbuild build``: read → extract → resolve → write to Neo4j (``neo4j_uri``) or the embedded store.
 
     The write is idempotent (MERGE on key constraints): building the same input twice leaves the
     same graph. Into a graph that already holds papers, the build is incremental: resolution
     continues the one saved with the graph (see the module docstring). ``input_path`` may be a
     list of files or a glob; ``workers > 1`` extracts and builds rows in that many processes,
-    ``scheduler`` on a Dask cluster (same graph).
+    ``scheduler`` on a Dask cluster (``kgbuild.distributed``); the graph is the same.
 
     ``fresh=True`` replaces the graph and starts a new resolution, but only once the input has
     been read, extracted and resolved without error (pass 1): a bad path, a CSV without an
@@ -445,7 +483,8 @@ def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, f
 
             for rows in row_batches(input_path, stats=stats, fmt=fmt, nlp=nlp, overrides=overrides,
                                     quiet=quiet, papers_per_batch=papers_per_batch, workers=workers, base=base,
-                                    scheduler=scheduler, on_resolution=write_entities):
+                                    scheduler=scheduler, n_workers=n_workers, partition_size=partition_size,
+                                    on_resolution=write_entities):
                 ws = store.write(rows, batch_size=batch_size)
                 stats.nodes += ws.nodes
                 stats.relationships += ws.relationships

@@ -69,20 +69,66 @@ ABSTRACT_NO_TITLE = "abstract with no title"
 DUPLICATE_ID = "duplicate id"
 INVALID_ID = "invalid id"
 MALFORMED_CSV = "malformed CSV record"
+TOO_LONG = "field too long"
+LONG_RUN = "unbroken run of characters too long"
+EXTRACT_FAILED = "extraction failed"
 YEAR_DROPPED = "warning: non-integer year dropped"
+YEAR_OUT_OF_RANGE = "warning: year out of range dropped"
 REASON_KINDS: tuple[str, ...] = (
     EMPTY_ABSTRACT, MISSING_TITLE, INVALID_JSON, NOT_AN_OBJECT, UNDECODABLE, TITLE_NO_ABSTRACT,
-    ABSTRACT_NO_TITLE, DUPLICATE_ID, INVALID_ID, MALFORMED_CSV, YEAR_DROPPED,
+    ABSTRACT_NO_TITLE, DUPLICATE_ID, INVALID_ID, MALFORMED_CSV, TOO_LONG, LONG_RUN, EXTRACT_FAILED,
+    YEAR_DROPPED, YEAR_OUT_OF_RANGE,
 )
+
+# Field limits: a record beyond them is rejected (file, line, reason) instead of sinking the run.
+# Why these numbers: arXiv caps abstracts at 1,920 characters, so 20,000 is ten times any real
+# abstract, yet bounds extraction (time and memory grow faster than linearly with one sentence's
+# length: 50k characters took 14 s and 280 MB, 100k 55 s and 770 MB) and stays far below spaCy's
+# max_length (1,000,000). Ids are graph keys: a 5,000-character key crashed FalkorDB's unique
+# constraint. spaCy's tokenizer is quadratic on one long whitespace-free run ("]]]]..." of 20,000
+# characters: 118 s), so such runs are capped too (real URLs and formulas stay well under 300).
+MAX_ID_CHARS = 200
+MAX_TITLE_CHARS = 1_000
+MAX_ABSTRACT_CHARS = 20_000
+MAX_RUN_CHARS = 300
+YEAR_MIN, YEAR_MAX = 1000, 2100
 
 _SNIPPET_CHARS = 80
 _SNIFF_BYTES = 64 * 1024
 
 
 # --------------------------------------------------------------------------- small helpers
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_RUN_CHARS + 1))
+
+
 def _clean(text: str) -> str:
-    """Collapse every run of (Unicode) whitespace to one space and strip; other characters kept."""
+    """Sanitise and collapse: NUL and other control characters are dropped, lone surrogates (JSON
+    ``"\\ud800"``) become U+FFFD, every run of (Unicode) whitespace becomes one space, stripped.
+
+    Why sanitise here: a NUL broke the embedded store's query for the whole build, and a lone
+    surrogate cannot be encoded as UTF-8, so it crashed the first writer that met it.
+    """
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
     return " ".join(text.split())
+
+
+def _size_problem(title: str, abstract: str, pid: str | None = None) -> str | None:
+    """The reject reason when a field is beyond the limits above, else None."""
+    for name, value, limit in (("id", pid or "", MAX_ID_CHARS), ("title", title, MAX_TITLE_CHARS),
+                               ("abstract", abstract, MAX_ABSTRACT_CHARS)):
+        if len(value) > limit:
+            return f"{TOO_LONG}: {name} has {len(value):,} characters (limit {limit:,})"
+    for name, value in (("title", title), ("abstract", abstract)):
+        m = _LONG_RUN.search(value)
+        if m:
+            return (f"{LONG_RUN}: {name} has {len(m.group()):,} characters without a space at column "
+                    f"{m.start() + 1} (limit {MAX_RUN_CHARS})")
+    return None
 
 
 def _snippet(text: str) -> str:
@@ -462,6 +508,10 @@ def _read_seed(path: Path, rejects: list[Reject], encoding: str) -> Iterator[Pap
                 continue
             num, tline, title = pending
             pending = None
+            problem = _size_problem(title, text)
+            if problem:
+                rejects.append(Reject(src, tline, problem, _snippet(title)))
+                continue
             yield Paper(id=derive_id(title), title=title, abstract=text, source=src, line=tline,
                         alias=f"seed-{num:04d}" if bundled else None)
     if pending:
@@ -479,7 +529,7 @@ def _parse_year(value: Any) -> tuple[int | None, bool]:
         return value, True
     if isinstance(value, float):
         return (int(value), True) if value.is_integer() else (None, False)
-    if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"[+-]?\d{1,12}", value.strip()):
         return int(value.strip()), True
     return None, False
 
@@ -517,10 +567,20 @@ def _make_paper(rec: dict[str, Any], src: str, line: int, snippet: str,
         return None
     else:
         pid = _clean(str(raw_id))
+    problem = _size_problem(title, abstract, pid)
+    if problem:
+        rejects.append(Reject(src, line, problem, snippet))
+        return None
     year, ok = _parse_year(rec.get("year"))
+    shown = json.dumps(rec.get("year"), ensure_ascii=False)
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
     if not ok:
-        rejects.append(Reject(src, line, f"{YEAR_DROPPED}: {json.dumps(rec.get('year'), ensure_ascii=False)[:40]} "
+        rejects.append(Reject(src, line, f"{YEAR_DROPPED}: {shown} (paper {pid} kept)", snippet))
+    elif year is not None and not YEAR_MIN <= year <= YEAR_MAX:
+        # 10**30 overflowed Neo4j's 64-bit integers and silently became 2^63-1 on the embedded store
+        rejects.append(Reject(src, line, f"{YEAR_OUT_OF_RANGE}: {shown} not in {YEAR_MIN}-{YEAR_MAX} "
                                          f"(paper {pid} kept)", snippet))
+        year = None
     url = rec.get("url")
     url = (_clean(url) or None) if isinstance(url, str) else None
     return Paper(id=pid, title=title, abstract=abstract, year=year, url=url,
@@ -543,6 +603,12 @@ def _read_jsonl(path: Path, rejects: list[Reject], encoding: str) -> Iterator[Pa
                 rec = json.loads(text)
             except json.JSONDecodeError as err:
                 rejects.append(Reject(src, lineno, f"{INVALID_JSON}: {err.msg} at column {err.colno}", _snippet(text)))
+                continue
+            except ValueError as err:  # e.g. an integer of more than 4,300 digits
+                rejects.append(Reject(src, lineno, f"{INVALID_JSON}: {str(err)[:80]}", _snippet(text)))
+                continue
+            except RecursionError:  # 100k nested "[" exhausts the decoder's stack
+                rejects.append(Reject(src, lineno, f"{INVALID_JSON}: nested too deeply", _snippet(text)))
                 continue
             if not isinstance(rec, dict):
                 rejects.append(Reject(src, lineno, f"{NOT_AN_OBJECT} (got {type(rec).__name__})", _snippet(text)))

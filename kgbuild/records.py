@@ -73,19 +73,29 @@ class Reject:
 # --------------------------------------------------------------------------- extract
 @dataclass(frozen=True)
 class Evidence:
-    """Where a fact came from: the sentence, the fact's char offsets in ``Paper.text``, the rule."""
+    """Where a fact came from: the sentence, the fact's char offsets in ``Paper.text``, the rule.
+
+    ``decisions`` is the chain of rule ids that made a claim (cue, subject, objects, dataset:
+    ``("cue:on-par-or-better", "subject:self-reference", "object:coordination")``); ``rule`` is
+    then the same chain joined by " + ", so every consumer of ``rule`` (graph rows, explain) sees
+    it. Entity mentions have a single rule and no chain."""
 
     sentence: str
     start: int
     end: int
     rule: str
+    decisions: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d: dict[str, Any] = {"sentence": self.sentence, "start": self.start, "end": self.end, "rule": self.rule}
+        if self.decisions:
+            d["decisions"] = list(self.decisions)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Evidence":
-        return cls(sentence=d["sentence"], start=int(d["start"]), end=int(d["end"]), rule=d["rule"])
+        return cls(sentence=d["sentence"], start=int(d["start"]), end=int(d["end"]), rule=d["rule"],
+                   decisions=tuple(d.get("decisions") or ()))
 
 
 @dataclass

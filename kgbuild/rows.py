@@ -71,7 +71,7 @@ for _rtype in CLAIM_TYPES.values():
 
 #: every property name that may appear in a row (the stores check identity names against it)
 PROPERTY_NAMES: frozenset[str] = frozenset({
-    "key", "id", "alias", "title", "abstract", "year", "url", "source", "name", "aliases", "search_keys",
+    "key", "id", "alias", "title", "short_title", "display", "abstract", "year", "url", "source", "name", "aliases", "search_keys",
     "papers", "paper_id", "value", "unit", "metric", "subject", "dataset", "dataset_key",
     "sentence", "start", "end", "rule", "count", "reason",
 })
@@ -104,6 +104,42 @@ def result_key(paper_id: str, subject: str | None, dataset: str | None, metric: 
     parts = [paper_id, subject or "", dataset or "", metric or "", repr(float(value)), unit or "",
              str(int(start))]
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+SHORT_TITLE_MAX = 36
+
+
+def short_title(title: str, paper_id: str = "") -> str:
+    """A caption for a Paper node in Neo4j Browser: the name before a colon, else the title cut.
+
+    "LoRA: Low-Rank Adaptation of Large Language Models" -> "LoRA"; a title without such a
+    prefix is cut at a word boundary to ~36 characters with an ellipsis, so two papers do not
+    both read "Effective…". Falls back to the paper id for an empty title.
+    """
+    text = " ".join((title or "").split())
+    if not text:
+        return paper_id
+    head, sep, _ = text.partition(":")
+    if sep and 0 < len(head.strip()) <= SHORT_TITLE_MAX:
+        return head.strip()
+    if len(text) <= SHORT_TITLE_MAX:
+        return text
+    cut = text[:SHORT_TITLE_MAX + 1].rsplit(" ", 1)[0].rstrip(",;.-(")
+    return (cut or text[:SHORT_TITLE_MAX]) + "\u2026"
+
+
+def result_display(value: float, unit: str | None, metric: str | None) -> str:
+    """A caption for a Result node: "value unit metric", e.g. "88.5% accuracy", "62 ms latency"."""
+    number = f"{float(value):g}"
+    if unit:
+        number += unit if unit in ("%", "x", "\u00d7") else f" {unit}"
+    return f"{number} {metric}".strip() if metric else number
+
+
+def claim_display(rtype: str, dataset: str | None) -> str:
+    """A caption for a claim edge: "outperforms · GLUE" (Browser captions cannot join type and property)."""
+    words = rtype.lower().replace("_", " ")
+    return f"{words} \u00b7 {dataset}" if dataset else words
 
 
 class _Builder:
@@ -210,7 +246,7 @@ def _paper_rows(b: _Builder, ex: Extraction, types: _Types) -> None:
     pid = paper.id
     b.node("Paper", pid, {"id": pid, "title": paper.title, "abstract": paper.abstract,
                           "year": paper.year, "url": paper.url, "source": paper.source,
-                          "alias": paper.alias})
+                          "alias": paper.alias, "short_title": short_title(paper.title, pid)})
 
     # MENTIONS: one per (paper, entity) with the mention count and the first mention's evidence
     for ent in ex.entities:
@@ -238,6 +274,7 @@ def _paper_rows(b: _Builder, ex: Extraction, types: _Types) -> None:
         rkey = result_key(pid, res.subject, res.dataset, res.metric, res.value, res.unit,
                           res.evidence.start)
         b.node("Result", rkey, {**prov, "value": float(res.value), "unit": res.unit,
+                                "display": result_display(res.value, res.unit, res.metric),
                                 "metric": res.metric, "subject": res.subject, "dataset": res.dataset})
         b.rel("REPORTS", "Paper", pid, "Result", rkey, dict(prov))
         subj_label = subj_key = None
@@ -265,7 +302,8 @@ def _paper_rows(b: _Builder, ex: Extraction, types: _Types) -> None:
         prov = _provenance(pid, cmp_.evidence)
         dataset = cmp_.dataset if cmp_.dataset and match_key(cmp_.dataset) else None
         dkey = _stub(b, "Dataset", dataset) if dataset else ""
-        b.rel(rtype, s_label, s_key, o_label, o_key, {**prov, "dataset": dataset, "dataset_key": dkey})
+        b.rel(rtype, s_label, s_key, o_label, o_key, {**prov, "dataset": dataset, "dataset_key": dkey,
+                                                      "display": claim_display(rtype, dataset)})
         if dataset:
             b.rel("EVALUATES_ON", s_label, s_key, "Dataset", dkey, dict(prov))
 

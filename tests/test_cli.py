@@ -89,7 +89,7 @@ def test_build_then_query_on_embedded_store(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert any(r.get("method") == "LST" for r in rows), rows
-    assert all(r.get("evidence") and r.get("paper") for r in rows)
+    assert all(r.get("evidence") and r.get("title") for r in rows)
     result = runner.invoke(cli, ["query", "--list"])
     assert result.exit_code == 0 and "methods-beating" in result.output
 

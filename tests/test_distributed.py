@@ -52,20 +52,23 @@ def test_local_cluster_rows_equal_single_process(inputs, cluster):
     assert len(single) == len(dist) == 6
     assert [b.nodes for b in single] == [b.nodes for b in dist]
     assert [b.rels for b in single] == [b.rels for b in dist]
-    e1 = entity_rows(s1.resolution.entities(), s1.resolution.links())
-    e2 = entity_rows(s2.resolution.entities(), s2.resolution.links())  # paper counts summed from the workers
+    r1, r2 = s1.resolution, s2.resolution  # paper counts summed from the workers
+    e1 = entity_rows(r1.entities(), r1.links())
+    e2 = entity_rows(r2.entities(), r2.links())
     assert e1.nodes == e2.nodes and e1.rels == e2.rels
     assert (s1.papers_read, s1.entities, s1.results, s1.claims) == (s2.papers_read, s2.entities, s2.results, s2.claims)
 
 
 def test_build_distributed_graph_equals_build(inputs, tmp_path, cluster):
     """The whole command path on the embedded store: same node and relationship counts and nodes."""
+    from kgbuild.distributed import build_distributed
     from kgbuild.stores.embedded import EmbeddedStore
 
     address = cluster.scheduler.address
     with EmbeddedStore(tmp_path / "one") as one, EmbeddedStore(tmp_path / "dask") as dask_store:
         build(inputs, store=one)
-        stats = build([str(inputs[0].parent / "*.jsonl")], scheduler=address, store=dask_store)
+        stats = build_distributed([str(inputs[0].parent / "*.jsonl")], scheduler=address, store=dask_store,
+                                  partition_size=40)
         assert stats.papers_read == 120
         q = "MATCH (n) RETURN labels(n)[0] AS label, n.key AS key, n.name AS name, n.papers AS papers ORDER BY label, key"
         assert one.run(q, {}) == dask_store.run(q, {})

@@ -50,19 +50,14 @@ def test_regression_failed_fresh_build_keeps_previous_graph(built, tmp_path, cas
     assert store.counts() == before
 
 
-def test_crash_while_extracting_keeps_previous_graph(built, tmp_path, monkeypatch):
+def test_crash_before_writing_keeps_previous_graph(built, tmp_path, monkeypatch):
     store, before = built
-    import kgbuild.extract as extract_mod
+    from kgbuild.resolve import ResolutionBuilder
 
-    real = extract_mod.extract_papers
+    def crash(self, *a, **kw):
+        raise RuntimeError("boom in resolution")
 
-    def crashing(papers, **kw):
-        for i, ex in enumerate(real(papers, **kw)):
-            if i == 1:
-                raise RuntimeError("boom in extraction")
-            yield ex
-
-    monkeypatch.setattr(extract_mod, "extract_papers", crashing)
+    monkeypatch.setattr(ResolutionBuilder, "build", crash)
     with pytest.raises(RuntimeError, match="boom"):
         build(_corpus(tmp_path, 3, 6, "new.txt"), store=store, fresh=True)
     assert store.counts() == before

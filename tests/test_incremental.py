@@ -189,3 +189,26 @@ def test_fresh_build_starts_a_new_resolution(tmp_path, embedded_store):
     stats = build(f, store=embedded_store, fresh=True)
     assert not stats.incremental and stats.new_papers == 1
     assert len(SavedState.read(store_state_path(embedded_store)).stats.papers) == 1
+
+
+@pytest.mark.slow
+def test_incremental_build_with_two_workers_equals_one(tmp_path, monkeypatch):
+    """The process-pool path continues the saved resolution exactly as the one-process path."""
+    from kgbuild import parallel
+    from kgbuild.stores.embedded import EmbeddedStore
+
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", 20)  # several chunks per worker: really parallel
+    papers = list(read_papers(SAMPLE_CORPUS))[:160]
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    _write_jsonl(first, papers[:100])
+    _write_jsonl(second, papers[100:])
+    graphs, summaries = [], []
+    for workers in (1, 2):
+        with EmbeddedStore(tmp_path / f"w{workers}") as store:
+            store.ensure_schema()
+            build(first, store=store, workers=workers)
+            s = build(second, store=store, workers=workers)
+            graphs.append(_graph(store))
+            summaries.append((s.incremental, s.new_papers, s.deferred, s.entities))
+    assert summaries[0] == summaries[1] and summaries[0][:2] == (True, 60)
+    assert graphs[0] == graphs[1]

@@ -6,11 +6,14 @@ or minimal counter-examples that must not match.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from kgbuild.errors import ExtractError
+from kgbuild.extract import doc_to_extraction
 from kgbuild.nlp import build_nlp
+from kgbuild.records import Paper
 from kgbuild.nlp.entities import (PatternRules, cue_label, is_case_insensitive, is_coined_name,
                                   load_lexicons, load_pattern_rules, resolve_overlaps,
                                   title_subject_label)
@@ -537,3 +540,41 @@ def test_technique_phrase_rejects_adverb_compounds_and_echo_heads(nlp):
         found = names(nlp, text)
         assert not any(t in ("carefully-designed contrastive learning", "decoder decoding", "proper regularization",
                              "develop compression") for t, _ in found), (text, found)
+
+
+# --------------------------------------------------------------------------- case file
+ENTITY_CASES = [json.loads(line) for line in
+                (Path(__file__).parent / "cases" / "entities.jsonl").read_text().splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("case", ENTITY_CASES, ids=[c["id"] for c in ENTITY_CASES])
+def test_entity_case(nlp, case):
+    """Real sentences per rule family (tests/cases/entities.jsonl): entities that must be found
+    with their type, and counter-examples that must not be."""
+    paper = Paper(id=case["id"], title=case["title"], abstract=case["abstract"])
+    found = {(e.name, e.type) for e in doc_to_extraction(nlp(paper.text), paper).entities}
+    for name, etype in case["expect"]:
+        assert (name, etype) in found, f"missing {(name, etype)} in {sorted(found)}"
+    for name, etype in case["reject"]:
+        assert (name, etype) not in found, f"must not find {(name, etype)}"
+
+
+def test_entity_pattern_ids_are_unique_per_line():
+    lines = [json.loads(line) for line in (Path(__file__).parents[1] / "kgbuild" / "nlp" / "patterns"
+                                           / "entities.jsonl").read_text().splitlines() if line.strip()]
+    ids = [row["id"] for row in lines]
+    assert len(ids) == len(set(ids))
+
+
+def test_entity_pattern_duplicate_id_is_rejected_with_file_and_line(tmp_path):
+    bundled = (Path(__file__).parents[1] / "kgbuild" / "nlp" / "patterns" / "entities.jsonl").read_text()
+    first = bundled.splitlines()[0]
+    (tmp_path / "entities.jsonl").write_text(bundled + first + "\n")
+    with pytest.raises(ExtractError, match=r"entities\.jsonl:\d+: duplicate rule id 'generic'"):
+        load_pattern_rules(tmp_path)
+
+
+def test_entity_pattern_without_id_is_rejected(tmp_path):
+    (tmp_path / "entities.jsonl").write_text('{"kind": "generic", "words": ["LLM"]}\n')
+    with pytest.raises(ExtractError, match=r"entities\.jsonl:1: rule without an id"):
+        load_pattern_rules(tmp_path)

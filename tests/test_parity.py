@@ -37,6 +37,15 @@ CASES = [
     ("entity", {"name": "prefix-tuning"}, True),
     ("paper", {"paper_id": "fx-0001"}, True),
     ("paper", {"paper_id": "fx-0004"}, True),
+    ("leaderboard", {}, True),
+    ("leaderboard", {"dataset": "MNLI", "metric": "acc"}, True),
+    ("head-to-head", {}, True),
+    ("head-to-head", {"method_a": "LoRA", "method_b": "prefix-tuning"}, True),
+    ("claims-about", {}, True),
+    ("claims-about", {"method": "full fine-tuning"}, True),
+    ("proposed-in", {}, True),
+    ("proposed-in", {"year_from": 2022}, True),
+    ("proposed-in", {"year_from": 2030}, False),
 ]
 
 

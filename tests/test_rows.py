@@ -212,3 +212,33 @@ def test_entity_listed_twice_adds_mentions():
     bitfit = [r for r in rows.rels[("MENTIONS", "Paper", "Method")] if r["end"] == "bitfit"]
     assert len(bitfit) == 1 and bitfit[0]["props"]["count"] == 8
     assert bitfit[0]["props"]["start"] == 0
+
+
+def test_display_properties_for_browser_captions():
+    """Issue 10: Papers were captioned by a cut title ("Effective…") and Results by a cut sentence."""
+    from kgbuild.rows import result_display, short_title
+
+    assert short_title("LoRA: Low-Rank Adaptation of Large Language Models") == "LoRA"
+    assert short_title("Effective and Parameter-Efficient Reusing Fine-Tuned Models") == \
+        "Effective and Parameter-Efficient\u2026"
+    assert short_title("Effective Structured Prompting by Meta-Learning") != \
+        short_title("Effective and Parameter-Efficient Reusing Fine-Tuned Models")
+    assert short_title("A Survey") == "A Survey" and short_title("  ", "p-1") == "p-1"
+    assert result_display(88.5, "%", "accuracy") == "88.5% accuracy"
+    assert result_display(62.0, "ms", "latency") == "62 ms latency"
+    assert result_display(3.0, None, None) == "3"
+    rows = to_rows(extractions())
+    papers = {r["key"]: r["props"] for r in rows.nodes["Paper"]}
+    assert papers["fx-0001"]["short_title"] == "LST"
+    results = {r["props"]["display"] for r in rows.nodes["Result"]}
+    assert {"88.5% accuracy", "89.1% accuracy", "0.08% tuned parameters"} <= results
+
+
+def test_claim_edges_have_a_caption_with_their_dataset():
+    from kgbuild.rows import claim_display
+
+    rows = to_rows(extractions())
+    shown = {r["props"]["display"] for rel in ("OUTPERFORMS", "COMPARABLE_TO", "UNDERPERFORMS")
+             for r in rows.rels.get((rel, "Method", "Method"), [])}
+    assert {"outperforms \u00b7 GLUE", "comparable to \u00b7 GLUE", "underperforms"} <= shown
+    assert claim_display("UNDERPERFORMS", None) == "underperforms"

@@ -88,20 +88,21 @@ def test_regression_stale_rejects_report_is_removed(tmp_path, monkeypatch):
 
 
 def test_regression_failed_extract_leaves_no_part_file_and_no_spill(tmp_path, monkeypatch):
-    import kgbuild.extract as extract_mod
+    from kgbuild.records import Extraction
 
-    real = extract_mod.extract_papers
+    real = Extraction.to_schema
+    calls = {"n": 0}
 
-    def crashing(papers, **kw):
-        for i, ex in enumerate(real(papers, **kw)):
-            if i == 1:
-                raise RuntimeError("boom")
-            yield ex
+    def failing(self):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("boom while writing")
+        return real(self)
 
     spill_dir = tmp_path / "tmp"
     spill_dir.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spill_dir))
-    monkeypatch.setattr(extract_mod, "extract_papers", crashing)
+    monkeypatch.setattr(Extraction, "to_schema", failing)
     out = tmp_path / "out.jsonl"
     from kgbuild.pipeline import extract_file
 
@@ -109,6 +110,27 @@ def test_regression_failed_extract_leaves_no_part_file_and_no_spill(tmp_path, mo
         extract_file(TINY, out)
     assert not out.exists() and not Path(str(out) + ".part").exists()
     assert glob.glob(str(spill_dir / "kgbuild-spill-*")) == []
+
+
+def test_a_paper_that_makes_extraction_raise_becomes_a_reject(tmp_path, monkeypatch):
+    import kgbuild.extract as extract_mod
+    from kgbuild.pipeline import RunStats, resolved_extractions
+
+    real = extract_mod.doc_to_extraction
+
+    def picky(doc, paper):
+        if "LoRA" in paper.title:
+            raise ValueError("an unforeseen bug")
+        return real(doc, paper)
+
+    monkeypatch.setattr(extract_mod, "doc_to_extraction", picky)
+    stats = RunStats()
+    out = list(resolved_extractions(TINY, stats=stats))
+    assert [x.paper.id for x in out] == ["tiny-lst", "tiny-rasat"]
+    assert stats.rejected == 1
+    [r] = stats.rejects
+    assert (Path(r.file).name, r.line) == ("tiny.jsonl", 2)
+    assert r.reason == "extraction failed: ValueError: an unforeseen bug"
 
 
 def test_spill_file_has_no_name_while_running(tmp_path, monkeypatch):

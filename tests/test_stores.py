@@ -182,25 +182,22 @@ def test_embedded_recovers_from_dead_pidfile_and_stale_socket(tmp_path):
 
 
 def test_embedded_reuses_live_orphan_and_stops_it(tmp_path):
+    """A server whose keeper died (kill -9) and whose users are gone is reused, and stopped after."""
     data = tmp_path / "db"
     first = EmbeddedStore(data).open()
-    pid = first._owned_pid
-    # simulate a crashed owner in another process: forget the server without stopping it,
-    # drop this process's reference to it, and make the recorded owner pid a dead one
-    from kgbuild.stores import embedded
-
-    first._owned_pid = None
-    first._proc = None
-    first.close()
-    embedded._REFS.pop(pid, None)
-    dead = subprocess.Popen(["true"])
-    dead.wait()
-    (data / "owner.pid").write_text(f"{dead.pid}\n")
+    pid = first.server_pid
+    keeper = int((data / "keeper.pid").read_text())
+    os.kill(keeper, 9)
+    deadline = time.monotonic() + 10
+    while _alive(keeper) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first._db.connection.close()
+    first._leave(stop=False)  # a crashed user: lock released, server left running, no keeper
     assert _alive(pid)
     second = EmbeddedStore(data)
     try:
         second.open()
-        assert second._owned_pid == pid  # reused, not a second server
+        assert second.server_pid == pid  # reused, not a second server
         assert second.run("RETURN 2 AS two", {}) == [{"two": 2}]
     finally:
         second.close()
@@ -210,19 +207,6 @@ def test_embedded_reuses_live_orphan_and_stops_it(tmp_path):
         if _alive(pid):  # never leave the orphan behind, even when the test fails
             os.kill(pid, 9)
             pytest.fail("the reused orphan server was not stopped by close()")
-
-
-def test_embedded_shared_server_is_left_to_its_live_owner(tmp_path):
-    data = tmp_path / "db"
-    first = EmbeddedStore(data).open()
-    try:
-        (data / "owner.pid").write_text(f"{os.getppid()}\n")  # pretend another live process owns it
-        second = EmbeddedStore(data).open()
-        assert second._owned_pid is None
-        second.close()
-        assert first.run("RETURN 3 AS three", {}) == [{"three": 3}]
-    finally:
-        first.close()
 
 
 def test_embedded_not_open_is_a_clear_error(tmp_path):

@@ -126,10 +126,12 @@ def build(input_paths, neo4j_uri, input_format, fresh, batch_size, overrides, re
                            rejects_path=rejects_path, import_dir=import_dir, overwrite=overwrite, docker=docker,
                            workers=workers, scheduler=scheduler, quiet=quiet,
                            log=lambda m: None if quiet else _echo_err(m))
+    elif scheduler:
+        stats = run_build(inputs, neo4j_uri=neo4j_uri, fmt=input_format, fresh=fresh, batch_size=batch_size,
+                          overrides=overrides, rejects_path=rejects_path, quiet=quiet, scheduler=scheduler)
     else:
         stats = run_build(inputs, neo4j_uri=neo4j_uri, fmt=input_format, fresh=fresh, batch_size=batch_size,
-                          overrides=overrides, rejects_path=rejects_path, quiet=quiet, workers=workers,
-                          scheduler=scheduler)
+                          overrides=overrides, rejects_path=rejects_path, quiet=quiet, workers=workers)
     if docker:
         click.echo(stats.target.split("; run:\n", 1)[1])  # the commands, on stdout
     if not quiet:
@@ -150,34 +152,41 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @cli.command()
 @click.argument("name", required=False)
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
-@click.option("--list", "list_", is_flag=True, help="Show the query catalogue.")
-@click.option("--show", is_flag=True, help="Print the query's Cypher (paste-ready for Neo4j Browser) instead of running it.")
+@click.option("--list", "list_", is_flag=True, help="Show the query catalogue (with --graph: the graph forms).")
+@click.option("--show", is_flag=True,
+              help="Print the query, with any --param values written in, ready to paste into Neo4j Browser.")
 @click.option("--neo4j-uri", envvar="NEO4J_URI", default=None,
               help="Query this Neo4j server (default: $NEO4J_URI, else the embedded store).")
 @output_options
 def query(name, params, list_, show, neo4j_uri, fmt):
-    """Run a named query from cypher/ and print its rows.
+    """Run a named query from cypher/ and print its rows (the answer, evidence sentence, paper).
+
+    NAME is a catalogue query (kgbuild query --list) or a graph form such as
+    browser/claims-around, which returns paths for Neo4j Browser's Graph tab.
 
     \b
     Example:
       kgbuild query --list
       kgbuild query methods-beating --param baseline="full finetuning" --param dataset=GLUE
-      kgbuild query results-on --param dataset=Spider --format csv
+      kgbuild query leaderboard --param dataset=GLUE --format csv
+      kgbuild query claims-about --param method=LoRA --show    # paste into Neo4j Browser
     """
-    from ..query import list_queries, load_query, run_query
+    from ..query import GRAPH_FOLDER, list_queries, load_query, run_query
     from ..stores import open_store
 
     if list_ or not name:
+        specs = list_queries() + list_queries(GRAPH_FOLDER)
         rows = [{"name": q.name, "parameters": ", ".join(f"{p}={d!r}" for p, d in q.params.items()),
-                 "answers": q.description} for q in list_queries()]
+                 "answers": q.description.replace("\n", " ")} for q in specs]
         click.echo(render_rows(rows, fmt))
         return
     spec = load_query(name)
+    values = _parse_params(params)
     if show:
-        click.echo(spec.text)
+        click.echo(spec.paste_text(values), nl=False)
         return
     with open_store(neo4j_uri) as store:
-        rows = run_query(store, name, _parse_params(params))
+        rows = run_query(store, name, values)
     click.echo(render_rows(rows, fmt))
 
 
@@ -207,29 +216,44 @@ def entities(input_path, type_, search, overrides, fmt):
 
 
 # --------------------------------------------------------------------------- explain
+def _json_alias(f):
+    """``--json``: the old spelling of ``--format json`` (hidden, kept so scripts keep working)."""
+    return click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")(f)
+
+
 @cli.command()
 @click.argument("paper_id")
 @click.option("--input", "input_path", type=click.Path(dir_okay=False), default=None,
               help="The file the paper is in (default: the bundled sample corpus).")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def explain(paper_id, input_path, as_json):
+@output_options
+@_json_alias
+def explain(paper_id, input_path, fmt, as_json):
     """Show a paper's sentences with the spans and facts found in each, and the rule behind each.
+
+    --format table is the annotated text; json the whole record (extraction and sentences);
+    csv and jsonl one row per fact (sentence, kind, fact, rule).
 
     \b
     Example:
       kgbuild explain seed-0001
+      kgbuild explain seed-0001 --format csv
     """
     from dataclasses import asdict
 
     from ..explain import explain_paper, find_paper, format_explanation
 
+    fmt = "json" if as_json else fmt
     paper = find_paper(input_path or _sample(), paper_id)
     ex, reports = explain_paper(paper)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps({"paper_id": paper.id, "title": paper.title, "extraction": ex.to_schema(),
                                "sentences": [asdict(r) for r in reports]}, ensure_ascii=False, indent=2))
-    else:
+    elif fmt == "table":
         click.echo(format_explanation(paper, ex, reports))
+    else:
+        rows = [{"paper_id": paper.id, "sentence": r.index, "kind": f.get("kind"), "fact": f.get("fact"),
+                 "rule": f.get("rule"), "text": r.text.strip()} for r in reports for f in r.facts]
+        click.echo(render_rows(rows, fmt, columns=["paper_id", "sentence", "kind", "fact", "rule", "text"]))
 
 
 # --------------------------------------------------------------------------- eval
@@ -237,21 +261,30 @@ def explain(paper_id, input_path, as_json):
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False))
 @click.option("--show-errors", is_flag=True, help="List false positives and misses per paper.")
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def eval_cmd(gold, input_path, show_errors, as_json):
+@output_options
+@_json_alias
+def eval_cmd(gold, input_path, show_errors, fmt, as_json):
     """Score extraction on INPUT against GOLD (EXTRACTION-SCHEMA matching rules).
+
+    --format table is the report; json all scores (and errors); csv and jsonl one row per
+    category with tp, fp, fn, precision, recall, f1.
 
     \b
     Example:
       kgbuild eval eval/gold-heldout.jsonl kgbuild/data/abstracts-seed.txt --show-errors
+      kgbuild eval eval/gold-heldout.jsonl kgbuild/data/abstracts-seed.txt --format csv
     """
     from ..evaluate import evaluate_file, format_scores
 
+    fmt = "json" if as_json else fmt
     scores = evaluate_file(gold, input_path, show_errors=show_errors)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps(scores.to_dict(), indent=2))
-    else:
+    elif fmt == "table":
         click.echo(format_scores(scores, show_errors=show_errors))
+    else:
+        rows = [{"category": cat, **counts.to_dict()} for cat, counts in scores.counts.items()]
+        click.echo(render_rows(rows, fmt))
 
 
 cli.add_command(neo4j_group, "neo4j")

@@ -58,6 +58,8 @@ def start_cmd(fresh: bool, wait: float) -> None:
         click.echo("Already running: " + info.describe())
     else:
         click.echo(info.describe())
+    click.echo("  " + neo4j_local.password_hint())
+    if not info.already_running:
         _say(f"Started in {info.startup_seconds:.1f} s. Stop with: kgbuild neo4j stop")
 
 
@@ -92,5 +94,32 @@ def status_cmd() -> None:
     if info is None:
         cfg = neo4j_local.LocalConfig.from_env()
         click.echo(f"Neo4j is not running (data dir {cfg.home}, bolt {cfg.bolt_uri}).")
+        click.echo("  " + neo4j_local.password_hint(cfg))
         raise SystemExit(3)
     click.echo(info.describe())
+    click.echo("  " + neo4j_local.password_hint())
+
+
+@neo4j_group.command("password")
+def password_cmd() -> None:
+    """Print the local server's password for user neo4j (stdout; where it is kept on stderr).
+
+    The password is never shown by start or status; this command is how to ask for it, e.g. to
+    log in to Neo4j Browser or to export it for another client.
+
+    \b
+    Example:
+      kgbuild neo4j password
+      export NEO4J_PASSWORD="$(kgbuild neo4j password)"
+    """
+    from .. import neo4j_local
+    from ..errors import ServerError
+
+    _load_dotenv()
+    found = neo4j_local.current_password()
+    if found is None:
+        raise ServerError("The local Neo4j has no password yet",
+                          hint="kgbuild neo4j start generates one (or set NEO4J_PASSWORD)")
+    password, where = found
+    _say(f"(user neo4j, password from {where})")
+    click.echo(password)

@@ -1,6 +1,8 @@
-"""One renderer for every listing command (``--format table|csv|json``).
+"""One renderer for every command that prints records (``--format table|csv|json|jsonl``).
 
-stdout stays machine-readable; progress and summaries go to stderr.
+stdout stays machine-readable (CSV, one JSON array, or JSON Lines); progress bars and summaries
+go to stderr. The table is drawn by rich (already installed with spaCy), which wraps long cells
+(evidence sentences, titles) onto continuation lines instead of cutting them.
 """
 from __future__ import annotations
 
@@ -8,19 +10,18 @@ import csv
 import io
 import json
 import shutil
-import textwrap
 from typing import Any, Iterable, Sequence
 
 import click
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "json", "jsonl")
 
 
 def output_options(f):
     """The shared ``--format`` option (sqlite-utils' ``output_options`` habit)."""
     return click.option(
         "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-        help="Output format: an aligned table, CSV, or JSON (one array).",
+        help="Output format: an aligned table, CSV, one JSON array, or JSON Lines (one object a line).",
     )(f)
 
 
@@ -36,10 +37,14 @@ def _cell(value: Any) -> str:
 
 def render_rows(rows: Sequence[dict[str, Any]], fmt: str = "table", *, columns: Iterable[str] | None = None,
                 max_width: int | None = None) -> str:
-    """Render a list of dicts as table, CSV or JSON text (no trailing newline for table)."""
+    """Render a list of dicts as table, CSV, JSON or JSON Lines text (no trailing newline)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     cols = list(columns) if columns is not None else _columns(rows)
     if fmt == "json":
         return json.dumps([{c: r.get(c) for c in cols} for r in rows], ensure_ascii=False, indent=2, default=str)
+    if fmt == "jsonl":
+        return "\n".join(json.dumps({c: r.get(c) for c in cols}, ensure_ascii=False, default=str) for r in rows)
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
@@ -49,27 +54,33 @@ def render_rows(rows: Sequence[dict[str, Any]], fmt: str = "table", *, columns: 
         return buf.getvalue().rstrip("\n")
     if not rows:
         return "(no rows)"
-    width = max_width or max(80, shutil.get_terminal_size((160, 20)).columns)
-    cells = [[_cell(r.get(c)).replace("\n", " ") for c in cols] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
-    # Too wide for the terminal: shrink the widest columns (evidence sentences, titles) and wrap
-    # their text onto continuation lines, so nothing an analyst needs is cut off. CSV/JSON are raw.
-    budget = width - 2 * (len(cols) - 1)
-    while sum(widths) > budget:
-        i = max(range(len(widths)), key=widths.__getitem__)
-        if widths[i] <= 12:
-            break
-        widths[i] -= 1
+    return _rich_table(rows, cols, max_width or max(80, shutil.get_terminal_size((160, 20)).columns))
 
-    lines = ["  ".join(c[:w].ljust(w) for c, w in zip(cols, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    for row in cells:
-        wrapped = [textwrap.wrap(v, w, break_long_words=True, break_on_hyphens=False) or [""]
-                   for v, w in zip(row, widths)]
-        for k in range(max(len(x) for x in wrapped)):
-            lines.append("  ".join((x[k] if k < len(x) else "").ljust(w)
-                                   for x, w in zip(wrapped, widths)).rstrip())
-    return "\n".join(lines)
+
+# prose columns share the width left by the short ones, the evidence sentence getting the most
+_PROSE = {"evidence": 4, "answers": 4, "title": 2, "aliases": 2, "claim": 2}
+
+
+def _rich_table(rows: Sequence[dict[str, Any]], cols: list[str], width: int) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
+                  collapse_padding=True)
+    for c in cols:
+        # prose columns wrap; short ones (names, numbers) keep their width
+        ratio = _PROSE.get(c)
+        prose = ratio is not None
+        table.add_column(c, overflow="fold", ratio=ratio, min_width=8 if prose else None,
+                         no_wrap=not prose and c not in ("methods",))
+    for r in rows:
+        table.add_row(*(_cell(r.get(c)).replace("\n", " ") for c in cols))
+    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False,
+                      emoji=False, markup=False, soft_wrap=False)
+    console.print(table)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    return "\n".join(line.rstrip() for line in text.rstrip("\n").splitlines())
 
 
 def _columns(rows: Sequence[dict[str, Any]]) -> list[str]:

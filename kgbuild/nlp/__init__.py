@@ -8,7 +8,9 @@
 2. ``kgbuild_abbreviations`` - ``doc.spans["abbreviations"]`` (Schwartz & Hearst).
 3. ``kgbuild_lexicon`` - ``doc.spans["entity_candidates"]`` (lexicon matches, may overlap).
 4. ``kgbuild_entity_patterns`` - ``doc.spans["entities"]`` (final, non-overlapping).
-5. ``kgbuild_numbers`` and ``kgbuild_cues`` from ``kgbuild.nlp.claims`` when that module exists.
+4b. ``kgbuild_sentences`` - re-joins sentence pieces split after an abbreviation or before a
+   lower-case start (``text.py``): from here on ``doc.sents`` is the one segmentation.
+5. ``kgbuild_numbers`` (``kgbuild.nlp.numbers``) and ``kgbuild_cues`` (``kgbuild.nlp.claims``).
 
 ``extract.doc_to_extraction`` turns the spans into records.
 """
@@ -26,6 +28,7 @@ from spacy.tokens import Doc
 
 from . import abbreviations as _abbreviations  # noqa: F401  (registers the factory)
 from . import entities as _entities  # noqa: F401  (registers the factories)
+from . import text as _text  # noqa: F401  (registers kgbuild_sentences)
 
 # Abbreviations that must stay one token so the sentencizer does not split after them.
 _SPECIAL_CASES = ("et al.", "al.", "Fig.", "Figs.", "fig.", "Eq.", "Eqs.", "Sec.", "Tab.", "approx.", "resp.",
@@ -172,8 +175,9 @@ def build_nlp(*, lexicon_dir: str | Path | None = None, pattern_dir: str | Path 
     nlp.add_pipe("kgbuild_abbreviations")
     nlp.add_pipe("kgbuild_lexicon", config={"lexicon_dir": str(lexicon_dir) if lexicon_dir else None})
     nlp.add_pipe("kgbuild_entity_patterns", config={"pattern_dir": str(pattern_dir) if pattern_dir else None})
+    nlp.add_pipe("kgbuild_sentences")  # one segmentation: doc.sents == the claims' sentences
     try:
-        from . import claims  # noqa: F401  (registers kgbuild_numbers / kgbuild_cues)
+        from . import claims, numbers  # noqa: F401  (register kgbuild_cues / kgbuild_numbers)
     except ImportError:  # pragma: no cover - the claims module is optional for entity work
         return nlp
     for factory in ("kgbuild_numbers", "kgbuild_cues"):

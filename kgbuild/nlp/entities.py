@@ -55,6 +55,7 @@ from ..errors import ExtractError
 from ..jsonl import read_jsonl_objects
 from ..normalize import match_key
 from .abbreviations import char_span_bounds, doc_text, token_boundaries
+from .rules import load_rules
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 PATTERN_DIR = Path(__file__).parent / "patterns"
@@ -71,8 +72,10 @@ RULE_PRIORITY = {
     "pattern:suffix-shape": 5,
     "pattern:title-case-name": 5.5,
     "pattern:technique-phrase": 5.7,
+    "pattern:task-phrase": 5.8,
     "context:proposal": 6,
     "context:cue-word": 7,
+    "context:dataset-list": 7.5,
     "context:coined-mention": 8,
 }
 
@@ -272,7 +275,8 @@ class PatternRules:
     abbrev_heads: dict[str, str] = field(default_factory=dict)
     common_prefixes: frozenset[str] = frozenset()
     title_case_rx: re.Pattern | None = None
-    technique_rx: re.Pattern | None = None
+    technique_rx: re.Pattern | None = None  # a technique head after a word
+    technique_word: re.Pattern | None = None  # one modifier
     technique_hyphen_heads: frozenset[str] = frozenset()
     technique_stop: frozenset[str] = frozenset()
     technique_task_heads: frozenset[str] = frozenset()
@@ -283,6 +287,16 @@ class PatternRules:
     abstract_only: frozenset[str] = frozenset()
     metric_before: frozenset[str] = frozenset()
     metric_after: frozenset[str] = frozenset()
+    dataset_item: re.Pattern | None = None  # one member of a dataset list
+    dataset_gap: re.Pattern | None = None  # between members
+    dataset_lead: re.Pattern | None = None  # what introduces a list of datasets
+    dataset_stop: frozenset[str] = frozenset()
+    dataset_min_items: int = 2
+    task_rx: re.Pattern | None = None  # a task head after a word
+    task_word: re.Pattern | None = None  # one modifier
+    task_stop: frozenset[str] = frozenset()
+    task_allow: frozenset[str] = frozenset()
+    cue_skip: frozenset[str] = frozenset()  # "X validation dataset": words between a name and its cue
 
     @classmethod
     def from_rows(cls, rows: Iterable[dict[str, Any]]) -> "PatternRules":
@@ -294,8 +308,8 @@ class PatternRules:
                     r.generic = r.generic | frozenset(row["words"])
                 elif kind == "generic_long_words":
                     r.generic_long_words = r.generic_long_words | frozenset(w.lower() for w in row["words"])
-                elif kind == "regex":
-                    r.shape_regexes.append((row["id"], row["label"], re.compile(row["regex"])))
+                elif kind == "regex":  # the span's rule is the family: "pattern:suffix-shape/model-suffix"
+                    r.shape_regexes.append((row["id"].split("/")[0], row["label"], re.compile(row["regex"])))
                 elif kind == "versioned":
                     r.versioned_suffix = row["suffix"]
                     r.versioned_space_ok = row["space_ok"]
@@ -314,11 +328,25 @@ class PatternRules:
                 elif kind == "technique_phrases":
                     all_heads = [*row["heads"], *row.get("task_heads", ())]
                     heads = "|".join(re.escape(h) for h in sorted(all_heads, key=len, reverse=True))
-                    word = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
-                    r.technique_rx = re.compile(rf"(?<![\w\-])((?:{word} ){{1,2}})({heads})(?![\w\-])")
+                    r.technique_word = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+                    r.technique_rx = re.compile(rf"(?<=[a-z0-9] )({heads})(?![\w\-])")
                     r.technique_hyphen_heads = frozenset(row.get("need_hyphen", ()))
                     r.technique_stop = frozenset(row.get("stop_modifiers", ()))
                     r.technique_task_heads = frozenset(row.get("task_heads", ()))
+                elif kind == "dataset_list":
+                    r.dataset_item = re.compile(row["item"])
+                    r.dataset_gap = re.compile(row["gap"])
+                    r.dataset_lead = re.compile(row["lead"], re.I)
+                    r.dataset_stop = frozenset(row.get("stop", ()))
+                    r.dataset_min_items = int(row.get("min_items", 2))
+                elif kind == "cue_skip":
+                    r.cue_skip = r.cue_skip | frozenset(w.lower() for w in row["words"])
+                elif kind == "task_phrases":
+                    heads = "|".join(re.escape(h) for h in sorted(row["heads"], key=len, reverse=True))
+                    r.task_word = re.compile(rf"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|{row['acronym']})")
+                    r.task_rx = re.compile(rf"(?<=[a-zA-Z0-9] )({heads})(?![\w\-])")
+                    r.task_stop = frozenset(row.get("stop", ()))
+                    r.task_allow = frozenset(row.get("allow", ()))
                 elif kind == "abstract_only":
                     r.abstract_only = r.abstract_only | frozenset(row["names"])
                 elif kind == "metric_context":
@@ -346,8 +374,13 @@ def load_pattern_rules(pattern_dir: Path | str | None = None) -> PatternRules:
     if not files:
         raise ExtractError(f"No entity pattern files (entities*.jsonl) in {d}")
     rows: list[dict[str, Any]] = []
+    first: dict[str, str] = {}
     for p in files:
-        rows.extend(read_jsonl(p))
+        for rule in load_rules(p):  # every line has its own unique id (file and line on error)
+            if rule.id in first:
+                raise ExtractError(f"{rule.where()}: duplicate rule id {rule.id!r} (first in {first[rule.id]})")
+            first[rule.id] = rule.where()
+            rows.append(rule.fields)
     return PatternRules.from_rows(rows)
 
 
@@ -398,8 +431,32 @@ _PREPOSITIONS = frozenset("for of on with to from using by in into via over than
 _LOWER_WORD = re.compile(r"\b([a-z]+)\b")
 
 
+# a word right after these is a verb ("can simplify forecasting", "we guide image segmentation")
+_VERB_SLOT = re.compile(r"\b(?:can|could|may|might|will|would|should|must|we|they|it|helps?|does|do|did)\s+$", re.I)
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten single double multiple".split())
 _ADJ_SUFFIX = re.compile(r"(?:al|ive|ed|ic|ous|ary|ar|ent|ant|able|ible|ian|wise)$")
+
+
+def _words_before(text: str, pos: int, n: int, word: re.Pattern) -> list[str]:
+    """Up to ``n`` words right before ``pos`` (a head preceded by one space), nearest last, each
+    a whole ``word`` separated by single spaces; the farthest may follow punctuation
+    ("(self-supervised learning")."""
+    out: list[str] = []
+    end = pos - 1  # the space before the head
+    while len(out) < n and end > 0 and text[end] == " ":
+        start = text.rfind(" ", max(0, end - 60), end) + 1
+        tok = text[start:end]
+        if word.fullmatch(tok):
+            out.insert(0, tok)
+            end = start - 1
+            continue
+        m = word.search(tok)
+        while m is not None and m.end() != len(tok):
+            m = word.search(tok, m.end())
+        if m is not None and m.start() > 0 and not (tok[m.start() - 1].isalnum() or tok[m.start() - 1] in "-_"):
+            out.insert(0, m.group())
+        break
+    return out
 
 
 def _technique_modifier_ok(word: str, stop: frozenset[str], *, outer: bool = False) -> bool:
@@ -822,9 +879,10 @@ class EntityPatterns:
         stop = rules.technique_stop
         tails = {s.end_char: s for s in lexicon}
         out = []
-        for m in rx.finditer(text):
-            head = m.group(2)
-            mods = m.group(1).split()
+        word = rules.technique_word
+        for m in rx.finditer(text):  # heads are rare: find them, then read the words before
+            head = m.group(1)
+            mods = _words_before(text, m.start(), 2, word)
             keep: list[str] = []
             for i, w in enumerate(reversed(mods)):
                 if not _technique_modifier_ok(w, stop, outer=i > 0):
@@ -835,8 +893,8 @@ class EntityPatterns:
             if head in rules.technique_hyphen_heads and not any("-" in w for w in keep):
                 continue
             label = "Task" if head in rules.technique_task_heads else "Method"
-            start = m.end(2) - len(head) - sum(len(w) + 1 for w in keep)
-            end = m.end(2)
+            start = m.end() - len(head) - sum(len(w) + 1 for w in keep)
+            end = m.end()
             lex = tails.get(end)
             if label == "Task" and (lex is None or lex.label_ != "Task" or lex.start_char <= start):
                 continue  # task phrases only refine a lexicon task ("customized music generation")
@@ -847,6 +905,41 @@ class EntityPatterns:
                 if not all("-" in w or _ADJ_SUFFIX.search(w) for w in extra):
                     continue  # "model knowledge distillation": the lexicon name stands
             span = self._span(doc, start, end, label, text[start:end], "pattern:technique-phrase")
+            if span is not None:
+                out.append(span)
+        return out
+
+    def task_spans(self, doc: Doc) -> list[Span]:
+        """Settings and problems named by modifiers + a task head ("brain tumor segmentation",
+        "3D medical image segmentation", "next-item prediction"): the longest phrase wins over a
+        lexicon task inside it ("whole-slide image classification" over "image classification").
+
+        Modifiers are read from the head outwards and stop at a function word, an evaluative
+        adjective ("accurate", "robust"), an adverb, a gerund or a plural (rules' ``stop``), so
+        "achieves accurate segmentation" names no task."""
+        rx = self.rules.task_rx
+        if rx is None:
+            return []
+        text = self._text
+        stop = self.rules.task_stop | (self.rules.technique_stop - self.rules.task_allow)
+        word = self.rules.task_word
+        out = []
+        for m in rx.finditer(text):  # heads are rare: find them, then read the words before
+            head = m.group(1)
+            mods = _words_before(text, m.start(), 3, word)
+            keep: list[str] = []
+            for w in reversed(mods):
+                low = w.lower()
+                if low in stop or (w.islower() and (low.endswith(("ly", "ing")) or (
+                        low.endswith("s") and not low.endswith(("ss", "us", "is", "series"))))):
+                    break
+                keep.insert(0, w)
+            start = m.start() - sum(len(w) + 1 for w in keep)
+            if keep and _VERB_SLOT.search(text, max(0, start - 12), start):
+                start += len(keep.pop(0)) + 1  # "can simplify forecasting": the first word is a verb
+            if not keep:
+                continue
+            span = self._span(doc, start, m.end(), "Task", text[start:m.end()], "pattern:task-phrase")
             if span is not None:
                 out.append(span)
         return out
@@ -881,6 +974,10 @@ class EntityPatterns:
             start, end = m.start(1), m.start(1) + len(name)
             label = rule = None
             wa = _NEXT_WORD.match(text, end)
+            if wa and wa.group(1).lower() in rules.cue_skip:
+                wa2 = _NEXT_WORD.match(text, wa.end())
+                if wa2 and rules.cue_after.get(wa2.group(1).lower()) == "Dataset":
+                    wa = wa2  # "the BraTS2021 validation dataset"
             wb = _PREV_WORD.search(text[max(0, start - 40):start])
             if wa and wa.group(1).lower() in rules.cue_after:
                 label, rule = rules.cue_after[wa.group(1).lower()], "context:cue-word"
@@ -962,6 +1059,61 @@ class EntityPatterns:
                 i = hay.find(needle, end)
         return out
 
+    def dataset_list_spans(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """Unrecognised names in a list with a known dataset ("on both CAMELYON16 and BRACS
+        datasets", BRACS typed by its cue word), or in a list introduced as datasets ("evaluated on
+        Cora, Citeseer, and PubMed", "datasets: Earnings-22, Tedlium and Rev16"), are Datasets.
+
+        A list with a recognised Method/Model member is not a dataset list ("on LLaMA-7B and
+        Mistral-7B"); only name-shaped members (capital or digit first) are taken."""
+        rules = self.rules
+        item, gap, lead = rules.dataset_item, rules.dataset_gap, rules.dataset_lead
+        if item is None or gap is None or lead is None:
+            return []
+        text = self._text
+        body = text.find("\n") + 1
+        by_start = {s.start_char: s for s in spans}
+        datasets = [s for s in spans if s.label_ == "Dataset" and s.start_char >= body]
+        starts: list[int] = [s.start_char for s in datasets]
+        starts.extend(m.end() for m in lead.finditer(text, body))  # where a list is introduced
+        out: list[Span] = []
+        seen: set[int] = set()
+        for first in sorted(set(starts)):
+            if first in seen:
+                continue
+            # walk back to the list's first member, then collect members forward
+            members: list[tuple[int, int]] = []
+            pos, last = first, False
+            while True:
+                known = by_start.get(pos)
+                m = item.match(text, pos)
+                end = known.end_char if known is not None else (m.end() if m else -1)
+                if end <= pos:
+                    break
+                members.append((pos, end))
+                if last:
+                    break  # "A, B and C": the member after "and" / "or" ends the list
+                g = gap.match(text, end)
+                if g is None:
+                    break
+                last = bool(re.search(r"\b(?:and|or)\b", g.group()))
+                pos = g.end()
+            if len(members) < rules.dataset_min_items and not any(by_start.get(a) is not None for a, _ in members):
+                continue
+            labels = [by_start[a].label_ if a in by_start else None for a, _ in members]
+            if any(lb in ("Method", "Model") for lb in labels) or not (
+                    "Dataset" in labels or len(members) >= rules.dataset_min_items):
+                continue
+            for (a, b), lb in zip(members, labels):
+                seen.add(a)
+                name = text[a:b]
+                if lb is not None or name in rules.dataset_stop or name in rules.generic:
+                    continue
+                span = self._span(doc, a, b, "Dataset", name, "context:dataset-list")
+                if span is not None:
+                    out.append(span)
+        return out
+
     # ---------------------------------------------------------------- spaCy API
     def match(self, doc: Doc) -> list[Span]:
         # per-call scratch: the helpers below read the doc's text from here (one copy per doc)
@@ -983,6 +1135,7 @@ class EntityPatterns:
         found.extend(self.versioned_spans(doc, lexicon))
         shapes = self.shape_spans(doc) + self.title_case_spans(doc)
         found.extend(self.technique_spans(doc, lexicon))
+        found.extend(self.task_spans(doc))
         found.extend(shapes)
         for sp in shapes:
             if sp.label_ == "Method":
@@ -1021,6 +1174,9 @@ class EntityPatterns:
                    Span(doc, s.start, s.end, label=retyped[s.kb_id_], kb_id=s.kb_id_, span_id=s.id_)
                    for s in ctx]
         found.extend(ctx)
+        for s in self.dataset_list_spans(doc, resolve_overlaps(found + lexicon)):
+            found.append(s)
+            coined.setdefault(st(s), (s.label_, s.kb_id_))
         found.extend(self.mention_spans(doc, {k: v for k, v in coined.items() if k not in lexicon_texts}))
         found.extend(lexicon)
         return self._drop_quality_words(resolve_overlaps(found))

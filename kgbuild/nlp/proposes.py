@@ -1,0 +1,255 @@
+"""Proposals: the Method/Model names a paper introduces as its own contribution.
+
+Rules (each proposal records the ids of the decisions that made it in ``Evidence.decisions``):
+
+* ``propose:title-prefix`` - the title's "X: subtitle" prefix, when the coined name is the whole prefix;
+* ``propose:we-propose`` - after a ``proposes`` cue of kind ``we-propose`` ("we propose",
+  "this paper introduces"): the first mention that names the thing (modifiers such as "a novel
+  PEFT method" are skipped), and names coordinated with it (``propose:we-propose-coord``);
+* ``propose:called`` - after a cue of kind ``called`` ("called X", "dubbed X", "we term it X");
+* ``propose:appositive-new`` ("X, a novel framework ..."), ``propose:the-proposed`` ("our
+  proposed X"), ``propose:our-method-is`` ("Our method, X, ..."), ``propose:our-coined``
+  ("our multilingual mParamanu model"), ``propose:component`` (the coined components listed in
+  a proposal sentence: "comprises three components: (i) ... (AFT), (ii) ...").
+
+Only entity names (never generic phrases); usually 0-2 per paper. A sentence that reports someone
+else's work ("have been proposed", "recently", "prior work") proposes nothing.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from kgbuild.normalize import match_key
+from kgbuild.nlp.cues import cue_pattern
+from kgbuild.nlp.rules import SYSTEM_TYPES
+from kgbuild.nlp.slots import _chain_head
+from kgbuild.nlp.text import _Cue, _cues, _doc_mentions, _in, _Mention, _sentences, _text
+from kgbuild.nlp.text import _NON_SUBJECT_BEFORE
+from kgbuild.records import Entity, Evidence, Proposal
+
+
+def _kind(c: _Cue) -> str:
+    pat = cue_pattern(c.rule)
+    return pat.kind if pat is not None else ""
+
+
+_PROPOSE_STOP = re.compile(
+    r"\b(?:to|that|which|where|based|using|use|via|through|for|with|on|in|from|by|when|while|"
+    r"whose|who|instead|because|if|into|of|towards?|against|across|over|under|between|among|within|"
+    r"beyond|than)\b|[.;]", re.I)
+_APPOSITIVE_NEW = re.compile(r"^\s*(?:\([^()]{1,80}\)\s*)?(?:,|:|--|—|–)\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?"
+                             r"(?:novel|new)\b", re.I)
+
+
+_PROPOSED_BEFORE = re.compile(r"\b(?:our|the)\s+(?:newly\s+)?proposed\s+"
+                              r"(?:(?!(?:in|into|on|with|to|for|of|and|by|from|as|at)\b)[\w-]+\s+){0,3}?$", re.I)
+
+
+_OTHERS_WORK = re.compile(r"\b(?:have|has|had)\s+been\s+(?:\w+\s+)?(?:proposed|introduced|developed|presented)\b|"
+                          r"\brecently\b|\bprior work\b|\bprevious work\b", re.I)
+_NAME_THEN_HEAD = re.compile(
+    r"(?:\s+(?:method|strategy|technique|scheme|approach|framework|module|mechanism|algorithm|objective|"
+    r"loss|procedure|pipeline|paradigm|model|system|recipe|task|theory|network|layer|block|architecture|"
+    r"approximation|component|operator|discriminator|generator|encoder|decoder|backbone|variant|"
+    r"formulation|setting|benchmark|dataset|head|policy|regressor|classifier|predictor|estimator|"
+    r"conversion|measure|metric|score)s?\b|-(?:based|like|style|guided|empowered|"
+    r"inspired|driven|aware|free|specific)\b)", re.I)
+
+
+def _lexicon_ranges(doc: Doc) -> set[tuple[int, int]]:
+    """Char ranges of entity spans that came from a lexicon (known, not coined, names)."""
+    if "entities" not in doc.spans:
+        return set()
+    return {(sp.start_char, sp.end_char) for sp in doc.spans["entities"] if (sp.id_ or "").startswith("lexicon")}
+
+
+def _modifier(m: _Mention, text: str, sent_start: int, lexicon: set[tuple[int, int]]) -> bool:
+    """Is this mention a modifier or a fragment rather than the name of the thing introduced?
+    "a novel PEFT method", "a CLIP-based discriminator", "a Memory-Sharing Backpropagation strategy".
+    A coined capitalised name before a head noun is the name ("the Triple Alignment module")."""
+    surface = text[m.start:m.end]
+    # a known name (lexicon) before a head noun modifies it ("a novel PEFT method"); a coined
+    # lower-case phrase before "scheme"/"method" is the name ("a superblock pruning scheme")
+    known = (m.start, m.end) in lexicon or (not any(ch.isupper() for ch in surface) and _generic_phrase(surface))
+    if _NAME_THEN_HEAD.match(text, m.end) and (known or text[m.end:m.end + 1] == "-"):
+        return True
+    # "a graph-free Multilayer Perceptron (MLP) based model M3-Net", "a novel chain-of-thought (CoT) schema"
+    close = re.match(r"\)", text[m.end:m.end + 1]) and "(" in text[max(sent_start, m.start - 2):m.start]
+    if close and (_NAME_THEN_HEAD.match(text, m.end + 1) or re.match(r"\s*-?\s*based\b", text[m.end + 1:m.end + 12])):
+        return True
+    if re.match(r"\s+based\b", text[m.end:m.end + 7]):
+        return True
+    if _HEAD_AFTER_ACRONYM.match(text, m.end) or re.match(r"\s*\([^()]{1,30}\)\s*-?\s*based\b", text[m.end:m.end + 50]):
+        return True  # "Multilayer Perceptron (MLP) based model", "a Parameter-Efficient Fine-Tuning (PEFT) method"
+    before = text[max(sent_start, m.start - 40):m.start]
+    # the word right before is capitalised and glued to the mention: part of an unknown longer name
+    return bool(re.search(r"(?<![.:;!?]\s)\b[A-Z][\w]*(?:-[\w]+)*\s$", before)) and not re.search(
+        r"\b(?:We|In|This|Our|Here|To|Finally|First|Second|Specifically|Moreover|Furthermore|Additionally|Then)\s$",
+        before)
+
+
+# lower-case names that are established families, not coined: "a novel contrastive learning framework"
+_GENERIC_WORDS = re.compile(r"\b(?:learning|fine-?tuning|tuning|training|adaptation|attention|network|"
+                            r"networks|model|models|transformer|distillation|regression|classification|"
+                            r"prompting|augmentation|optimization|retrieval|generation|detection|segmentation)$", re.I)
+
+
+def _generic_phrase(surface: str) -> bool:
+    return bool(_GENERIC_WORDS.search(surface)) or len(surface.split()) == 1
+
+
+def _seen_before(m: _Mention, mentions: list[_Mention], sent: tuple[int, int], title_end: int) -> bool:
+    """Was this name already used in an earlier sentence of the abstract (so it is someone else's,
+    the thing the proposal modifies)? The title does not count."""
+    key = match_key(m.name)
+    return any(o.start > title_end and o.end <= sent[0] and match_key(o.name) == key for o in mentions)
+
+
+def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
+    """Method/Model names the paper introduces: "we propose X", "X, a novel ...", "called X", the
+    title's "X: ..." prefix. Only entity names (never generic phrases); usually 0-2 per paper."""
+    text = _text(doc)
+    mentions = [m for m in _doc_mentions(doc, entities, len(text)) if m.type in SYSTEM_TYPES]
+    if not mentions:
+        return []
+    sents = _sentences(doc)
+    cues = [c for c in _cues(doc) if c.label == "proposes"]
+    lexicon = _lexicon_ranges(doc)
+    out: dict[str, Proposal] = {}
+
+    def emit(m: _Mention, sent: tuple[int, int], rule: str, cue: _Cue | None = None) -> None:
+        key = match_key(m.name)
+        if key and key not in out:
+            chain = ((cue.rule,) if cue is not None else ()) + (rule,)
+            out[key] = Proposal(m.name, Evidence(text[sent[0]:sent[1]], m.start, m.end, rule, chain))
+
+    # 1. title prefix "X: subtitle" (or "X - subtitle")
+    title_end = text.find("\n")
+    if title_end == -1:
+        title_end = len(text)
+    colon = re.search(r"\s?(?::|--|—| - )\s", text[:title_end])
+    if colon and colon.start() <= 60:
+        prefix_end = colon.start()
+        inside = [m for m in mentions if m.end <= prefix_end]
+        if inside:
+            m = inside[-1]
+            rest = (text[:m.start] + text[m.end:prefix_end]).strip()
+            # the coined name must be the whole prefix ("RASAT", "JEN-1 DreamStyler")
+            if not rest or re.fullmatch(r"[A-Z][\w]*-\d[\w.]*", rest):
+                emit(m, (0, title_end), "propose:title-prefix")
+
+    for sent in sents:
+        if sent[1] <= title_end:
+            continue
+        s_mentions = [m for m in mentions if _in(m.start, m.end, sent)]
+        if not s_mentions:
+            continue
+        s_cues = [c for c in cues if _in(c.start, c.end, sent)]
+        if _OTHERS_WORK.search(text, sent[0], sent[1]):
+            s_cues = []  # "lightweight blocks called adapters have been proposed": someone else's
+        novel = bool(re.search(r"\b(?:novel|new)\b", text[sent[0]:sent[1]], re.I)) or any(
+            _kind(c) == "we-propose" for c in s_cues)
+        # "we propose a loss-less ANN-SNN conversion ..., termed LAS": the called name wins
+        called_at = min((c.start for c in s_cues if _kind(c) == "called"), default=None)
+        for c in s_cues:
+            nxt = [m for m in s_mentions if m.start >= c.end]
+            if not nxt:
+                continue
+            if _kind(c) == "called":
+                # "called X", "dubbed X", "(namely X)", "we call it X"; not "so-called X", and a
+                # known (lexicon) name only when the sentence introduces something
+                if text[max(0, c.start - 3):c.start].lower() == "so-":
+                    continue
+                m = nxt[0]
+                if (m.start, m.end) in lexicon and not novel:
+                    continue
+                if re.fullmatch(r"\s*(?:it\s+|them\s+|this\s+|as\s+|the\s+|\"|“|'|`)*\s*", text[c.end:m.start]):
+                    emit(_chain_head(s_mentions, s_mentions.index(m), text), sent, "propose:called", c)
+                continue
+            # we propose/present/introduce ... X: the first mention that names the thing, before a
+            # clause break ("we propose a novel PEFT method, called RoSA" skips the modifier PEFT)
+            gap0 = text[c.end:nxt[0].start]
+            if re.match(r"\s*(?:to|that|[a-z]+ing)\b", gap0):
+                continue  # "we propose using LoRA", "we propose measuring ..." is not a new method
+            first = None
+            for m in nxt:
+                gap = text[c.end:m.start]
+                if len(gap) > 90 or _PROPOSE_STOP.search(gap):
+                    break
+                if _modifier(m, text, sent[0], lexicon):
+                    continue
+                if _seen_before(m, mentions, sent, title_end):
+                    continue  # "AS-norm does not learn ... we propose a trainable AS-norm": not new
+                if called_at is not None and c.end <= called_at and m.start < called_at:
+                    continue
+                first = m
+                break
+            if first is None:
+                continue
+            i = s_mentions.index(first)
+            first = _chain_head(s_mentions, i, text)
+            rule = "propose:we-propose"
+            emit(first, sent, rule, c)
+            # coordination: "we propose Polyhistor and Polyhistor-Lite"
+            prev = first
+            for m in s_mentions[s_mentions.index(first) + 1:]:
+                g = text[prev.end:m.start]
+                if re.fullmatch(r"\s*(?:\([^()]{0,80}\))?\s*,?\s*(?:and|&)\s*", g) and not _modifier(m, text, sent[0], lexicon):
+                    emit(m, sent, "propose:we-propose-coord", c)
+                    prev = m
+                else:
+                    break
+        # "X, a novel framework ..." anywhere; "our proposed X" / "the proposed X architecture"
+        for i, m in enumerate(s_mentions):
+            tail = text[m.end:min(sent[1], m.end + 120)]
+            lead = text[max(sent[0], m.start - 60):m.start]
+            if _APPOSITIVE_NEW.match(tail) and not _NON_SUBJECT_BEFORE.search(lead):
+                emit(m, sent, "propose:appositive-new")
+            elif _PROPOSED_BEFORE.search(lead):
+                # "the proposed low-rank adaptation Rescore-BERT (LoRB) architecture": the head of
+                # the chain of adjacent names is the proposal, not the modifiers before it
+                emit(_chain_head(s_mentions, i, text), sent, "propose:the-proposed")
+            elif _OUR_METHOD_APPOSITION.search(lead):
+                emit(_chain_head(s_mentions, i, text), sent, "propose:our-method-is")  # "Our method, X (Y), ..."
+            elif (_OUR_COINED_BEFORE.search(lead) and _coined(m, text, lexicon)
+                  and _NAME_THEN_HEAD.match(text, m.end)):
+                emit(m, sent, "propose:our-coined")  # "our multilingual mParamanu model"
+            elif (tail.lstrip().startswith("(") and _coined(m, text, lexicon) and _NOVEL_BEFORE.search(lead)
+                  and not _HEAD_AFTER_ACRONYM.match(tail) and not _OTHERS_WORK.search(text, sent[0], sent[1])):
+                # "in conjunction with a novel Complete Attention Control Mechanism (CACM)"
+                emit(_chain_head(s_mentions, i, text), sent, "propose:novel-coined")
+        # "we propose ARREST, which comprises three components: (i) adversarial finetuning (AFT),
+        # (ii) ...": the coined components of a proposal are proposals too
+        if any(p.evidence.start >= sent[0] and p.evidence.end <= sent[1] for p in out.values()):
+            comp = _COMPONENTS.search(text, sent[0], sent[1])
+            if comp:
+                for i, m in enumerate(s_mentions):
+                    if m.start >= comp.end() and _coined(m, text, lexicon) and not _modifier(m, text, sent[0], lexicon):
+                        head = _chain_head(s_mentions, i, text)
+                        if head is m:
+                            emit(m, sent, "propose:component")
+    return list(out.values())
+
+
+_OUR_METHOD_APPOSITION = re.compile(
+    r"(?<!with )(?<!using )(?<!via )(?<!by )\b(?:our|the\s+proposed)\s+(?-i:[a-z][\w-]*\s+){0,2}?(?:method|approach|framework|model|system|technique|"
+    r"algorithm|architecture|pipeline|solution),\s*(?:called\s+|named\s+|dubbed\s+)?$", re.I)
+# "a novel Parameter-Efficient Fine-Tuning (PEFT) method": the name modifies a head noun
+_HEAD_AFTER_ACRONYM = re.compile(r"\s*\([^()]{1,30}\)" + _NAME_THEN_HEAD.pattern, re.I)
+_NOVEL_BEFORE = re.compile(r"\b(?:a|an|our)\s+(?:[\w-]+\s+){0,2}?(?:novel|new)\s+(?:[\w-]+\s+){0,2}?$", re.I)
+_OUR_COINED_BEFORE = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}$", re.I)
+_COMPONENTS = re.compile(r"\b(?:consist(?:s|ing)?\s+of|compris(?:es|ing|e)|composed\s+of|made\s+up\s+of|"
+                         r"(?:two|three|four|five)\s+(?:key\s+|main\s+|core\s+|novel\s+)?"
+                         r"(?:components|modules|parts|stages|techniques|innovations)\s*:)", re.I)
+
+
+def _coined(m: _Mention, text: str, lexicon: set[tuple[int, int]]) -> bool:
+    """A name the paper made up: not from a lexicon, with a capital letter after its first char
+    ("mParamanu", "RGKD", "Approx-BP"), so not a generic lower-case phrase."""
+    surface = text[m.start:m.end]
+    return (m.start, m.end) not in lexicon and any(ch.isupper() for ch in surface[1:])
+
+
+__all__ = ["find_proposes"]
