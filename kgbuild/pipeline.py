@@ -528,7 +528,8 @@ def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, f
 def build_bulk(input_path, *, neo4j_uri: str | None = None, fmt: str | None = None,
                overrides: str | Path | None = None, rejects_path: str | Path | None = None,
                import_dir: str | Path | None = None, overwrite: bool = False, docker: bool = False,
-               papers_per_batch: int = 500, workers: int = 1, quiet: bool = True, log=lambda msg: None) -> RunStats:
+               papers_per_batch: int = 500, workers: int = 1, scheduler: str | None = None, quiet: bool = True,
+               log=lambda msg: None) -> RunStats:
     """``kgbuild build --bulk``: the same rows as ``build``, loaded with ``neo4j-admin database import``.
 
     Checks the target first (the local server, empty unless ``overwrite``), writes the import
@@ -549,7 +550,8 @@ def build_bulk(input_path, *, neo4j_uri: str | None = None, fmt: str | None = No
         writer.add_entities(entity_rows(res.entities(), res.links()))
 
     for rows in row_batches(input_path, stats=stats, fmt=fmt, overrides=overrides, quiet=quiet,
-                            papers_per_batch=papers_per_batch, workers=workers, on_resolution=entities):
+                            papers_per_batch=papers_per_batch, workers=workers, scheduler=scheduler,
+                            on_resolution=entities):
         writer.add(rows)
     res = stats.resolution
     if res is not None:  # exact paper counts

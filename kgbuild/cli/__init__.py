@@ -122,12 +122,11 @@ def build(input_paths, neo4j_uri, input_format, fresh, batch_size, overrides, re
         raise click.UsageError("--overwrite, --docker and --import-dir go with --bulk")
     if bulk and fresh:
         raise click.UsageError("--fresh does not apply to --bulk (use --overwrite to replace a database)")
-    if bulk and scheduler:
-        raise click.UsageError("--bulk and --scheduler cannot be combined yet")
     if bulk:
         stats = build_bulk(inputs, neo4j_uri=neo4j_uri, fmt=input_format, overrides=overrides,
                            rejects_path=rejects_path, import_dir=import_dir, overwrite=overwrite, docker=docker,
-                           workers=workers, quiet=quiet, log=lambda m: None if quiet else _echo_err(m))
+                           workers=workers, scheduler=scheduler, quiet=quiet,
+                           log=lambda m: None if quiet else _echo_err(m))
     elif scheduler:
         stats = run_build(inputs, neo4j_uri=neo4j_uri, fmt=input_format, fresh=fresh, batch_size=batch_size,
                           overrides=overrides, rejects_path=rejects_path, quiet=quiet, scheduler=scheduler)
