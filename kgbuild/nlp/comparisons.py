@@ -68,7 +68,8 @@ _MEMBER = r"[A-Z][\w.\-]*\+?(?:\s+(?:[A-Z0-9][\w.\-]*\+?|\d[\w.]*))?"
 _LIST_MEMBER = re.compile(r"(?:\s*\)?\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?P<name>" + _MEMBER + r")")
 # the unknown members after the last known object, ending the list: "..., Self-RAG, and Command R+ in ..."
 _LIST_TAIL = re.compile(r"(?:(?:\s*\)?\s*,\s*)" + _MEMBER + r")*\s*\)?\s*,?\s*(?:and|or)\s+" + _MEMBER +
-                        r"(?=\s*(?:[,.;:)]|$|\s(?:in|on|across|by|with|for|while|when|at|under|and|as|without|using)\b))")
+                        r"(?=\s*(?:[,.;:)]|$|\s(?:in|on|across|by|with|for|while|whereas|when|at|under|and|as|without|using|but|"
+                        r"respectively|over|from|to)\b))")
 # the examples after a class: "diffusion models (SDXL)", "methods such as X"
 _EXAMPLES_LEAD = re.compile(r"\s*(?:,\s*)?(?:such\s+as|like|including|e\.g\.,?|\((?:e\.g\.,?|such\s+as|like|including)?)\s*"
                             r"(?:the\s+)?", re.I)
