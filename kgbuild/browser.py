@@ -115,3 +115,42 @@ def write_guide(path: Path | None = None) -> Path:
 
 if __name__ == "__main__":  # pragma: no cover - `make browser-guide`
     print(write_guide())
+
+
+def style_command() -> str:
+    """``:style`` followed by the style file: pasted into Browser's editor, it applies the style.
+
+    Browser never splits a ``:style`` command on its semicolons, so the whole file goes in one paste
+    (the way to load the style into a Browser whose server does not serve it, e.g. Docker).
+    """
+    return ":style " + style_path().read_text(encoding="utf-8")
+
+
+def make_server(port: int = 0, host: str = "127.0.0.1"):
+    """An HTTP server for ``cypher/browser/`` with the CORS headers Browser needs (not started).
+
+    For a Neo4j that does not serve the files itself (Docker): Browser fetches ``:style`` and
+    ``:play`` URLs from another origin, so every answer carries ``Access-Control-Allow-Origin: *``
+    and preflight requests (``:play`` sends ``pragma``/``cache-control`` headers) get an answer.
+    Loopback only by default; ``localhost`` is on Browser's default remote-content allowlist.
+    """
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(SimpleHTTPRequestHandler):
+        def end_headers(self) -> None:
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Allow-Methods", "GET, OPTIONS")
+            self.send_header("Access-Control-Allow-Headers", "pragma, cache-control, content-type")
+            self.send_header("Cache-Control", "no-cache")
+            super().end_headers()
+
+        def do_OPTIONS(self) -> None:  # noqa: N802 - http.server naming
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet unless asked
+            pass
+
+    handler = functools.partial(Handler, directory=str(browser_dir()))
+    return ThreadingHTTPServer((host, port), handler)

@@ -163,8 +163,15 @@ def private_dir(path: Path) -> Path:
 
 
 def builtin_cypher_dir() -> Path:
-    """``<repo>/cypher``: the schema, write templates and admin statements the stores run."""
-    return Path(__file__).resolve().parents[1] / "cypher"
+    """The schema, write templates, admin statements and catalogue queries the stores run.
+
+    An installed wheel carries the top-level ``cypher/`` folder as the package data
+    ``kgbuild/_cypher`` (setup.py maps it); a source checkout (editable install) uses
+    ``<repo>/cypher`` itself, so there is one copy to edit.
+    """
+    here = Path(__file__).resolve().parent
+    packaged = here / "_cypher"
+    return packaged if packaged.is_dir() else here.parent / "cypher"
 
 
 def cypher_dir() -> Path:

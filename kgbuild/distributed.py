@@ -129,6 +129,9 @@ def distributed_batches(papers: Iterator[Paper], *, client, stats, overrides=Non
         name_futs.append(client.submit(task_names, fut, pure=False))
         drain(window)
     drain(0)
+    from .pipeline import _count_rejects
+
+    _count_rejects(stats)  # before on_resolution: build() refuses an input with no good record
     res = finish()
     stats.entities = res.entity_count()
     stats.deferred = res.changes()

@@ -411,7 +411,7 @@ def format_scores(scores: Scores, show_errors: bool = False) -> str:
 
 
 def evaluate_file(gold_path: str | Path, input_path: str | Path, *, show_errors: bool = False,
-                  resolve: bool = True) -> Scores:
+                  resolve: bool = True, quiet: bool = True) -> Scores:
     """Score what ``kgbuild extract INPUT`` would emit against the gold records of ``gold_path``.
 
     The whole INPUT goes through the pipeline (extraction, then corpus-level resolution, as
@@ -419,7 +419,7 @@ def evaluate_file(gold_path: str | Path, input_path: str | Path, *, show_errors:
     file may cover several inputs (the held-back set spans the seed corpus and an external file).
     Raises ``KgbuildError`` when no gold paper is in INPUT. ``resolve=False`` scores the raw
     per-paper extraction. ``show_errors`` is accepted for CLI symmetry; errors are always on
-    ``Scores.errors``."""
+    ``Scores.errors``. ``quiet=False`` shows extraction progress on stderr (terminals only)."""
     from kgbuild.errors import KgbuildError
     from kgbuild.pipeline import RunStats, iter_extractions, resolved_extractions
 
@@ -427,7 +427,7 @@ def evaluate_file(gold_path: str | Path, input_path: str | Path, *, show_errors:
     ids = {str(g.get("paper_id")) for g in gold}
     titles = {match_key(g.get("title") or "") for g in gold} - {""}
     stats = RunStats()
-    stream = (resolved_extractions(input_path, stats=stats) if resolve
+    stream = (resolved_extractions(input_path, stats=stats, quiet=quiet) if resolve
               else iter_extractions(input_path, rejects=stats.rejects))
     pred = []
     for x in stream:

@@ -66,7 +66,11 @@ READY_MARK = "KGBUILD-NEO4J-READY"
 FAILED_MARK = "KGBUILD-NEO4J-FAILED"
 MAVEN_TIMEOUT_S = 900
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent / "neo4j-local"
+PACKAGED_PROJECT_DIR = Path(__file__).resolve().parent / "_neo4j_local"
+"""Where an installed wheel keeps ``neo4j-local/`` (package data, see setup.py)."""
+PROJECT_DIR = (PACKAGED_PROJECT_DIR if PACKAGED_PROJECT_DIR.is_dir()
+               else Path(__file__).resolve().parent.parent / "neo4j-local")
+"""The launcher's Maven project: the packaged copy in a wheel install, else the checkout's folder."""
 
 # Flags the official `neo4j` script passes (5.x), minus the ones that only slow a dev start
 # (AlwaysPreTouch touches the whole heap up front).
@@ -357,6 +361,20 @@ def _file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _build_copy(packaged: Path) -> Path:
+    """A copy of the packaged launcher project under the kgbuild home, where Maven may write
+    ``target/``; refreshed when the packaged sources change (a kgbuild upgrade)."""
+    dest = kgbuild_home() / "neo4j-launcher"
+    with _file_lock(kgbuild_home() / "neo4j-launcher.lock"):
+        if not (dest / "pom.xml").is_file() or _build_key(dest) != _build_key(packaged):
+            for name in ("pom.xml", "neo4j.conf.template"):
+                dest.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(packaged / name, dest / name)
+            shutil.rmtree(dest / "src", ignore_errors=True)
+            shutil.copytree(packaged / "src", dest / "src")
+    return dest
+
+
 def ensure_built(cfg: LocalConfig, *, path: str | None = None,
                  log=lambda msg: None, _retry: bool = True) -> list[str]:
     """Classpath entries (launcher classes first), running Maven only when pom/source changed.
@@ -367,7 +385,9 @@ def ensure_built(cfg: LocalConfig, *, path: str | None = None,
     project = cfg.project_dir
     if not (project / "pom.xml").is_file():
         raise ServerError(f"the launcher project is missing: {project / 'pom.xml'}",
-                          hint="run from a kgbuild checkout, or set KGBUILD_NEO4J_PROJECT")
+                          hint="reinstall kgbuild, or set KGBUILD_NEO4J_PROJECT to a neo4j-local/ folder")
+    if project.resolve() == PACKAGED_PROJECT_DIR.resolve():
+        project = _build_copy(project)  # never build inside site-packages
     target = project / "target"
     cp_file = target / "classpath.txt"
     key_file = target / "kgbuild-build.key"
@@ -408,6 +428,13 @@ def _apoc_jars(classpath: list[str]) -> list[Path]:
     return [Path(e) for e in classpath if "/org/neo4j/procedure/apoc-" in e.replace(os.sep, "/")]
 
 
+def _make_private(folder: Path) -> None:
+    for path in [folder, *folder.rglob("*")]:
+        with contextlib.suppress(OSError):
+            if not path.is_symlink():
+                os.chmod(path, 0o700 if path.is_dir() else 0o600)
+
+
 def prepare_home(cfg: LocalConfig, classpath: list[str]) -> None:
     """Render neo4j.conf and install APOC into ``plugins/``.
 
@@ -415,8 +442,13 @@ def prepare_home(cfg: LocalConfig, classpath: list[str]) -> None:
     classpath but scans only ``plugins/`` for @Procedure classes, exactly as the official
     distribution does with ``-cp lib/*:plugins/*``.
     """
+    from .config import private_dir
+
+    private_dir(cfg.home)  # graph data, logs and credentials: this user only (0700)
     for sub in ("conf", "data", "logs", "plugins", "run", "import"):
         (cfg.home / sub).mkdir(parents=True, exist_ok=True)
+    for sub in ("data", "logs"):  # files an older kgbuild left world-readable
+        _make_private(cfg.home / sub)
     template = Template((cfg.project_dir / "neo4j.conf.template").read_text())
     from .browser import post_connect_cmd
 
@@ -592,10 +624,10 @@ def start(*, fresh: bool = False, wait: float = 180, config: LocalConfig | None 
                LAUNCHER_CLASS, str(cfg.home), str(cfg.conf_file)]
         child_env = {**env, "NEO4J_PASSWORD": password}
         log_from, console_from = _log_size(cfg.log_file), _log_size(cfg.console_log)
-        with open(cfg.console_log, "ab") as console:
+        with os.fdopen(os.open(cfg.console_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as console:
             proc = subprocess.Popen(cmd, cwd=cfg.home, env=child_env, stdin=subprocess.DEVNULL,
                                     stdout=console, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+                                    start_new_session=True, umask=0o077)  # data files 0600
         cfg.pid_file.write_text(f"{proc.pid}\n")
         log(f"Starting Neo4j {NEO4J_VERSION} (pid {proc.pid}), data in {cfg.home} ...")
 

@@ -93,7 +93,11 @@ class RunStats:
 
 
 class Progress:
-    """A counter on stderr, only when stderr is a terminal and not quiet (stdout stays clean)."""
+    """Papers done so far, on stderr, only when stderr is a terminal and not quiet (stdout stays clean).
+
+    Drawn by rich (a spinner, the count, the rate, the elapsed time; the total is unknown while the
+    input streams), started on the first tick and erased on ``close``.
+    """
 
     def __init__(self, label: str, *, quiet: bool = False, stream=None):
         self.label = label
@@ -101,23 +105,33 @@ class Progress:
         self.enabled = not quiet and hasattr(self.stream, "isatty") and self.stream.isatty()
         self.n = 0
         self.t0 = time.perf_counter()
-        self._last = 0.0
+        self._bar = None
+        self._task = None
+
+    def _start(self) -> None:
+        from rich.console import Console
+        from rich.progress import Progress as RichProgress
+        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._bar = RichProgress(SpinnerColumn(), TextColumn("{task.description}: {task.completed:,.0f} papers"),
+                                 TextColumn("({task.fields[rate]:,.0f}/s)"), TimeElapsedColumn(),
+                                 console=Console(file=self.stream, stderr=True), transient=True)
+        self._task = self._bar.add_task(self.label, total=None, rate=0.0)
+        self._bar.start()
 
     def tick(self, n: int = 1) -> None:
         self.n += n
         if not self.enabled:
             return
-        now = time.perf_counter()
-        if now - self._last >= 0.2:
-            self._last = now
-            rate = self.n / max(now - self.t0, 1e-9)
-            self.stream.write(f"\r{self.label}: {self.n:,} papers ({rate:,.0f}/s)")
-            self.stream.flush()
+        if self._bar is None:
+            self._start()
+        rate = self.n / max(time.perf_counter() - self.t0, 1e-9)
+        self._bar.update(self._task, completed=self.n, rate=rate)
 
     def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + " " * 60 + "\r")
-            self.stream.flush()
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
 
 # --------------------------------------------------------------------------- stages wired together
@@ -514,7 +528,8 @@ def build(input_path: str | Path, *, store=None, neo4j_uri: str | None = None, f
 def build_bulk(input_path, *, neo4j_uri: str | None = None, fmt: str | None = None,
                overrides: str | Path | None = None, rejects_path: str | Path | None = None,
                import_dir: str | Path | None = None, overwrite: bool = False, docker: bool = False,
-               papers_per_batch: int = 500, workers: int = 1, quiet: bool = True, log=lambda msg: None) -> RunStats:
+               papers_per_batch: int = 500, workers: int = 1, scheduler: str | None = None, quiet: bool = True,
+               log=lambda msg: None) -> RunStats:
     """``kgbuild build --bulk``: the same rows as ``build``, loaded with ``neo4j-admin database import``.
 
     Checks the target first (the local server, empty unless ``overwrite``), writes the import
@@ -535,7 +550,8 @@ def build_bulk(input_path, *, neo4j_uri: str | None = None, fmt: str | None = No
         writer.add_entities(entity_rows(res.entities(), res.links()))
 
     for rows in row_batches(input_path, stats=stats, fmt=fmt, overrides=overrides, quiet=quiet,
-                            papers_per_batch=papers_per_batch, workers=workers, on_resolution=entities):
+                            papers_per_batch=papers_per_batch, workers=workers, scheduler=scheduler,
+                            on_resolution=entities):
         writer.add(rows)
     res = stats.resolution
     if res is not None:  # exact paper counts

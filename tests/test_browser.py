@@ -106,6 +106,20 @@ def _browser_walkthrough(page, server, neo4j_store):
     assert USAGE_BANNER not in page.content()
     page.screenshot(path=str(ARTIFACTS / "browser-connected.png"))
 
+    # --- the guide: one click puts a catalogue question in the editor, and it runs as it is
+    guide = page.locator("[data-testid=frame]", has=page.locator("[data-testid=carousel]")).first
+    guide.locator("[data-testid=nextSlide], [data-testid=guideNextSlide]").first.click()
+    runnable = guide.locator("pre.runnable", has_text="claimed to outperform a baseline").first
+    runnable.wait_for(timeout=30_000)
+    guide.screenshot(path=str(ARTIFACTS / "browser-guide.png"))
+    runnable.click()  # fills the editor
+    page.locator("[data-testid=editor-Run]").first.click()
+    defaults = run_query(neo4j_store, "methods-beating", {})
+    assert defaults, "the seed graph has methods beating full fine-tuning on GLUE"
+    frame = page.locator("[data-testid=frame]").first
+    frame.locator("[data-testid=frame-loaded-contents]").wait_for(timeout=60_000)
+    frame.get_by_text(defaults[0]["method"]).first.wait_for(timeout=30_000)
+
     # --- paste a catalogue file as `kgbuild query NAME --show --param ...` prints it: rows show
     shown = CliRunner().invoke(cli, ["query", "methods-beating", "--show", "--param", "baseline=FFT",
                                      "--param", "dataset=GLUE", "--param", "include_parts=true"])

@@ -85,3 +85,33 @@ def test_extension_serves_every_browser_file():
     assert "Access-Control-Allow-Origin" in java
     for bad in ("../schema.cypher", "sub/x.html", ".hidden.html", "x.py"):
         assert not re.fullmatch(pattern, bad)
+
+
+def test_style_command_is_one_paste():
+    from click.testing import CliRunner
+
+    from kgbuild.cli import cli
+
+    out = CliRunner().invoke(cli, ["browser", "style"]).stdout
+    assert out.startswith(":style node {") and out == browser.style_command()
+    assert _grass_rules(out[len(":style "):]) == _grass_rules(browser.style_path().read_text())
+
+
+def test_serve_answers_with_cors_headers():
+    import threading
+    import urllib.request
+
+    server = browser.make_server(0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        with urllib.request.urlopen(f"{base}/{browser.STYLE_NAME}", timeout=10) as resp:
+            assert resp.headers["Access-Control-Allow-Origin"] == "*"
+            assert b"node.Method" in resp.read()
+        request = urllib.request.Request(f"{base}/{browser.GUIDE_NAME}", method="OPTIONS")
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            assert resp.status == 204 and "pragma" in resp.headers["Access-Control-Allow-Headers"]
+    finally:
+        server.shutdown()
+        server.server_close()

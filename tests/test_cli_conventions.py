@@ -80,3 +80,29 @@ def test_show_prints_the_paste_ready_file_with_param_values():
     assert plain == spec.path.read_text()
     bad = runner.invoke(cli, ["query", "top-datasets", "--show", "--param", "limit=lots"])
     assert bad.exit_code == 1 and "whole number" in bad.output
+
+
+def test_progress_is_drawn_by_rich_on_a_terminal_only():
+    from kgbuild.pipeline import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    term = Terminal()
+    bar = Progress("extracting", stream=term)
+    for _ in range(5):
+        bar.tick()
+    bar.close()
+    assert bar.n == 5 and "extracting: 5 papers" in term.getvalue()
+    assert term.getvalue().endswith("\x1b[2K")  # erased when done: the summary line follows cleanly
+    piped = io.StringIO()
+    quiet = Progress("extracting", stream=piped)
+    quiet.tick(3)
+    quiet.close()
+    assert piped.getvalue() == "" and quiet.n == 3
+    muted = Terminal()
+    off = Progress("extracting", quiet=True, stream=muted)
+    off.tick()
+    off.close()
+    assert muted.getvalue() == ""

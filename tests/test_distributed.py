@@ -82,3 +82,17 @@ def test_unreachable_scheduler_is_one_clear_error():
     with pytest.raises(KgbuildError, match="Cannot reach the Dask scheduler"):
         with dask_client("tcp://127.0.0.1:1"):
             pass
+
+
+def test_cli_scheduler_unreachable_is_one_message(tmp_path):
+    from click.testing import CliRunner
+
+    from kgbuild.cli import cli
+
+    src = tmp_path / "p.jsonl"
+    src.write_text(json.dumps({"id": "p1", "title": "LoRA", "abstract": "We propose LoRA."}) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["build", str(src), "--scheduler", "tcp://127.0.0.1:1", "-q"],
+                             env={"KGBUILD_HOME": str(tmp_path / "home"), "NEO4J_URI": ""})
+    assert res.exit_code != 0
+    assert "Cannot reach the Dask scheduler at tcp://127.0.0.1:1" in res.output
+    assert "Traceback" not in res.output

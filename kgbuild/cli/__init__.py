@@ -13,6 +13,7 @@ import click
 
 from .. import __version__
 from .base import KgbuildGroup
+from .browser import browser_group
 from .neo4j import neo4j_group
 from .render import output_options, render_rows
 
@@ -84,7 +85,7 @@ def extract(input_paths, output, input_format, full, overrides, rejects_path, qu
 @click.option("--neo4j-uri", envvar="NEO4J_URI", default=None,
               help="Write to this Neo4j server (default: $NEO4J_URI, else the embedded store).")
 @click.option("--input-format", type=click.Choice(["seed", "jsonl", "csv"]), default=None)
-@click.option("--fresh", is_flag=True, help="Empty the graph before writing.")
+@click.option("--fresh", is_flag=True, help="Replace the graph, once the input has been read and resolved without error (a failed build leaves the previous graph).")
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000),
               help="Rows per UNWIND batch.")
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False), default=None,
@@ -121,12 +122,11 @@ def build(input_paths, neo4j_uri, input_format, fresh, batch_size, overrides, re
         raise click.UsageError("--overwrite, --docker and --import-dir go with --bulk")
     if bulk and fresh:
         raise click.UsageError("--fresh does not apply to --bulk (use --overwrite to replace a database)")
-    if bulk and scheduler:
-        raise click.UsageError("--bulk and --scheduler cannot be combined yet")
     if bulk:
         stats = build_bulk(inputs, neo4j_uri=neo4j_uri, fmt=input_format, overrides=overrides,
                            rejects_path=rejects_path, import_dir=import_dir, overwrite=overwrite, docker=docker,
-                           workers=workers, quiet=quiet, log=lambda m: None if quiet else _echo_err(m))
+                           workers=workers, scheduler=scheduler, quiet=quiet,
+                           log=lambda m: None if quiet else _echo_err(m))
     elif scheduler:
         stats = run_build(inputs, neo4j_uri=neo4j_uri, fmt=input_format, fresh=fresh, batch_size=batch_size,
                           overrides=overrides, rejects_path=rejects_path, quiet=quiet, scheduler=scheduler)
@@ -205,13 +205,18 @@ def entities(input_path, type_, search, overrides, fmt):
     Example:
       kgbuild entities --type Method --search fine-tuning
     """
-    from ..pipeline import RunStats, iter_extractions, resolution_builder
+    from ..pipeline import Progress, RunStats, iter_extractions, resolution_builder
     from ..resolve import entity_table
 
     builder = resolution_builder(overrides)
     stats = RunStats()
-    for ex in iter_extractions(input_path or _sample(), rejects=stats.rejects):
-        builder.learn(ex)
+    progress = Progress("extracting")  # stderr, terminal only: stdout stays the listing
+    try:
+        for ex in iter_extractions(input_path or _sample(), rejects=stats.rejects):
+            builder.learn(ex)
+            progress.tick()
+    finally:
+        progress.close()
     rows = entity_table(builder.build(), type=type_, search=search)
     click.echo(render_rows(rows, fmt))
 
@@ -278,7 +283,7 @@ def eval_cmd(gold, input_path, show_errors, fmt, as_json):
     from ..evaluate import evaluate_file, format_scores
 
     fmt = "json" if as_json else fmt
-    scores = evaluate_file(gold, input_path, show_errors=show_errors)
+    scores = evaluate_file(gold, input_path, show_errors=show_errors, quiet=False)  # progress: stderr, terminal only
     if fmt == "json":
         click.echo(json.dumps(scores.to_dict(), indent=2))
     elif fmt == "table":
@@ -289,6 +294,7 @@ def eval_cmd(gold, input_path, show_errors, fmt, as_json):
 
 
 cli.add_command(neo4j_group, "neo4j")
+cli.add_command(browser_group, "browser")
 
 
 def main() -> None:

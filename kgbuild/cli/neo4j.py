@@ -110,7 +110,7 @@ def password_cmd() -> None:
     \b
     Example:
       kgbuild neo4j password
-      export NEO4J_PASSWORD="$(kgbuild neo4j password)"
+      export NEO4J_PASSWORD=$(kgbuild neo4j password)
     """
     from .. import neo4j_local
     from ..errors import ServerError

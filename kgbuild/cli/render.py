@@ -59,6 +59,7 @@ def render_rows(rows: Sequence[dict[str, Any]], fmt: str = "table", *, columns: 
 
 # prose columns share the width left by the short ones, the evidence sentence getting the most
 _PROSE = {"evidence": 4, "answers": 4, "title": 2, "aliases": 2, "claim": 2}
+_SHORT = 30  # a column whose cells are all at most this long is kept whole
 
 
 def _rich_table(rows: Sequence[dict[str, Any]], cols: list[str], width: int) -> str:
@@ -68,14 +69,17 @@ def _rich_table(rows: Sequence[dict[str, Any]], cols: list[str], width: int) -> 
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
                   collapse_padding=True)
-    for c in cols:
-        # prose columns wrap; short ones (names, numbers) keep their width
-        ratio = _PROSE.get(c)
-        prose = ratio is not None
-        table.add_column(c, overflow="fold", ratio=ratio, min_width=8 if prose else None,
-                         no_wrap=not prose and c not in ("methods",))
-    for r in rows:
-        table.add_row(*(_cell(r.get(c)).replace("\n", " ") for c in cols))
+    cells = [[_cell(r.get(c)).replace("\n", " ") for c in cols] for r in rows]
+    for i, c in enumerate(cols):
+        longest = max([len(c)] + [len(row[i]) for row in cells])
+        if c in _PROSE or longest > _SHORT:
+            # prose (evidence sentences, titles, alias lists) shares the width left and wraps
+            table.add_column(c, overflow="fold", ratio=_PROSE.get(c, 1), min_width=min(longest, 12))
+        else:
+            # names, ids and numbers keep their full width: never cut an answer
+            table.add_column(c, overflow="fold", no_wrap=True, min_width=longest)
+    for row in cells:
+        table.add_row(*row)
     console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False,
                       emoji=False, markup=False, soft_wrap=False)
     console.print(table)

@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from ..records import GraphRows, WriteStats
-from ..rows import NODE_LABELS, REL_IDENTITY, REL_SCHEMA
-
 from ..config import Neo4jSettings, builtin_cypher_dir, neo4j_settings
 from ..errors import StoreError, StoreUnavailable
+from ..records import GraphRows, WriteStats
+from ..rows import NODE_LABELS, REL_IDENTITY, REL_SCHEMA
 from .base import GraphStore, node_write_cypher, read_cypher, rel_write_cypher, strip_cypher
 
 _SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})

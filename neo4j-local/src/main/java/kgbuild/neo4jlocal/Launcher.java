@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Map;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 import org.neo4j.cli.ExecutionContext;
 import org.neo4j.commandline.admin.security.SetInitialPasswordCommand;
@@ -72,16 +77,16 @@ public final class Launcher {
             // The first Cypher statement on a cold JVM costs seconds, so skip the ALTER when
             // this store already got this password from us (marker lives in data/, so a
             // --fresh wipe also clears it).
-            Path marker = home.resolve("data").resolve("dbms").resolve("kgbuild-password.sha256");
-            String digest = digest(password);
+            Path dbms = home.resolve("data").resolve("dbms");
+            Path marker = dbms.resolve(MARKER);
+            Files.deleteIfExists(dbms.resolve("kgbuild-password.sha256")); // unsalted, fast: gone
             boolean current = newStore
-                    || (Files.isRegularFile(marker) && Files.readString(marker).trim().equals(digest));
+                    || (Files.isRegularFile(marker) && matches(Files.readString(marker).trim(), password));
             if (!current) {
                 setPassword(bootstrapper.getDatabaseManagementService(), password);
             }
             if (!current || newStore) {
-                Files.createDirectories(marker.getParent());
-                Files.writeString(marker, digest + "\n");
+                writePrivate(marker, hash(password) + "\n");
             }
         } catch (RuntimeException | IOException e) {
             System.err.println(FAILED + " could not set the neo4j user's password: " + e.getMessage());
@@ -94,14 +99,54 @@ public final class Launcher {
         Thread.currentThread().join();
     }
 
-    static String digest(String password) {
+    /** The marker of "this store already has this password": a salted, slow PBKDF2 hash. */
+    static final String MARKER = "kgbuild-password.pbkdf2";
+    static final String SCHEME = "pbkdf2-sha256";
+    /** OWASP's 2021 figure for PBKDF2-HMAC-SHA256; about 0.2 s once per start. */
+    static final int ITERATIONS = 310_000;
+
+    /** {@code pbkdf2-sha256$<iterations>$<salt, base64>$<hash, base64>} with a random 16-byte salt. */
+    static String hash(String password) {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        return SCHEME + "$" + ITERATIONS + "$" + b64.encodeToString(salt) + "$"
+                + b64.encodeToString(pbkdf2(password, salt, ITERATIONS));
+    }
+
+    /** Whether {@code stored} (as {@link #hash} writes it) is the hash of {@code password}. */
+    static boolean matches(String stored, String password) {
+        String[] parts = stored.split("\\$");
+        if (parts.length != 4 || !parts[0].equals(SCHEME)) {
+            return false;
+        }
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] hash = sha.digest(("kgbuild-neo4j-local:" + password).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
+            int iterations = Integer.parseInt(parts[1]);
+            byte[] salt = Base64.getDecoder().decode(parts[2]);
+            byte[] expected = Base64.getDecoder().decode(parts[3]);
+            return MessageDigest.isEqual(expected, pbkdf2(password, salt, iterations));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    static byte[] pbkdf2(String password, byte[] salt, int iterations) {
+        try {
+            PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, 256);
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Write {@code text} to {@code path} readable by its owner only (0600), replacing it atomically. */
+    static void writePrivate(Path path, String text) throws IOException {
+        Files.createDirectories(path.getParent());
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
