@@ -213,10 +213,33 @@ def doc_to_extraction(doc: Doc, paper: Paper) -> Extraction:
     ext = Extraction(paper=paper, entities=entities)
     if _claims is not None:
         ext.proposes = list(_claims.find_proposes(doc, entities))
+        _add_proposed_entities(ext, doc)
         proposed = [p.name for p in ext.proposes]
         ext.results = list(_claims.find_results(doc, entities, proposed))
         ext.comparisons = list(_claims.find_comparisons(doc, entities, proposed))
     return ext
+
+
+def _add_proposed_entities(ext: Extraction, doc: Doc) -> None:
+    """A proposal whose name no entity rule found (read from the proposal's shape: "introduces
+    Knowledge Consultation (SegKC)") becomes a Method entity, its long form an alias, with one
+    mention per occurrence of the name (rule: the proposal's rule)."""
+    known = {_key(n) for e in ext.entities for n in (e.name, *e.aliases)}
+    text = doc_text(doc)
+    sentences = None
+    for p in ext.proposes:
+        if _key(p.name) in known:
+            continue
+        if sentences is None:
+            sentences = _Sentences(doc, text)
+        known.add(_key(p.name))
+        long_form = re.search(r"((?:[A-Z][\w'-]*\s+)(?:(?:[A-Z][\w'-]*|&|of|for|and|with|in|on|to)\s+){0,6}?"
+                              r"[A-Z][\w'-]*)\s*\(\s*" + re.escape(p.name) + r"\s*\)", p.evidence.sentence)
+        mentions = [Mention(text=p.name, evidence=Evidence(sentence=sentences.of(SpanView(p.name, "", "Method", "", m.start(), m.end())),
+                                                           start=m.start(), end=m.end(), rule=p.evidence.rule))
+                    for m in re.finditer(r"(?<![\w-])" + re.escape(p.name) + r"(?![\w-])", text)]
+        ext.entities.append(Entity(type="Method", name=p.name,
+                                   aliases=[long_form.group(1)] if long_form else [], mentions=mentions))
 
 
 def extract_papers(papers: Iterable[Paper], *, nlp: Language | None = None, batch_size: int = 256,

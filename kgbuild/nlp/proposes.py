@@ -116,8 +116,6 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
     title's "X: ..." prefix. Only entity names (never generic phrases); usually 0-2 per paper."""
     text = _text(doc)
     mentions = [m for m in _doc_mentions(doc, entities, len(text)) if m.type in SYSTEM_TYPES]
-    if not mentions:
-        return []
     sents = _sentences(doc)
     cues = [c for c in _cues(doc) if c.label == "proposes"]
     lexicon = _lexicon_ranges(doc)
@@ -148,11 +146,15 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
         if sent[1] <= title_end:
             continue
         s_mentions = [m for m in mentions if _in(m.start, m.end, sent)]
-        if not s_mentions:
-            continue
         s_cues = [c for c in cues if _in(c.start, c.end, sent)]
         if _OTHERS_WORK.search(text, sent[0], sent[1]):
             s_cues = []  # "lightweight blocks called adapters have been proposed": someone else's
+        # names the entity rules missed, read from the proposal's own shape: "introduces Knowledge
+        # Consultation (SegKC)", "our novel agent MEME", "a ... model - GLIMS - to perform"
+        # (after the rules on entity mentions, so their proposals come first)
+        if not s_mentions:
+            _coined_shapes(text, sent, s_cues, s_mentions, mentions, lexicon, title_end, emit)
+            continue
         novel = bool(re.search(r"\b(?:novel|new)\b", text[sent[0]:sent[1]], re.I)) or any(
             _kind(c) == "we-propose" for c in s_cues)
         # "we propose a loss-less ANN-SNN conversion ..., termed LAS": the called name wins
@@ -180,8 +182,8 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
             first = None
             for m in nxt:
                 gap = text[c.end:m.start]
-                if len(gap) > 90 or _PROPOSE_STOP.search(gap):
-                    break
+                if len(gap) > 90 or _PROPOSE_STOP.search(gap) or _DATA_NOUN.search(gap):
+                    break  # "we introduce a dataset, ImageNet-X (INX)": a data resource is not a method
                 if _modifier(m, text, sent[0], lexicon):
                     continue
                 if _seen_before(m, mentions, sent, title_end):
@@ -224,6 +226,7 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
                   and not _HEAD_AFTER_ACRONYM.match(tail) and not _OTHERS_WORK.search(text, sent[0], sent[1])):
                 # "in conjunction with a novel Complete Attention Control Mechanism (CACM)"
                 emit(_chain_head(s_mentions, i, text), sent, "propose:novel-coined")
+        _coined_shapes(text, sent, s_cues, s_mentions, mentions, lexicon, title_end, emit)
         # "we propose ARREST, which comprises three components: (i) adversarial finetuning (AFT),
         # (ii) ...": the coined components of a proposal are proposals too
         if any(p.evidence.start >= sent[0] and p.evidence.end <= sent[1] for p in out.values()):
@@ -247,6 +250,98 @@ _OUR_COINED_BEFORE = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}$", re.I)
 _COMPONENTS = re.compile(r"\b(?:consist(?:s|ing)?\s+of|compris(?:es|ing|e)|composed\s+of|made\s+up\s+of|"
                          r"(?:two|three|four|five)\s+(?:key\s+|main\s+|core\s+|novel\s+)?"
                          r"(?:components|modules|parts|stages|techniques|innovations)\s*:)", re.I)
+
+
+# Long Form (ACRONYM): capitalised words (with "&", "of", "for", "and" inside) then a coined acronym
+_LONG_ACRONYM = re.compile(
+    r"(?<![\w-])((?:[A-Z][\w'-]*\s+)(?:(?:[A-Z][\w'-]*|&|of|for|and|with|in|on|to)\s+){0,6}?[A-Z][\w'-]*)"
+    r"\s*\(\s*((?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Za-z][\w-]{1,15})\s*\)")
+# "a dataset, ImageNet-X (INX)": a data resource is not a proposed method
+_DATA_NOUN = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|collection|suite|leaderboard|"
+                        r"data|test\s*bed|challenge)\b", re.I)
+_HEADS = (r"(?:agent|model|method|framework|architecture|network|approach|system|algorithm|module|"
+          r"technique|pipeline|strategy|mechanism|scheme|policy|solver|library|toolkit|tool|paradigm)")
+# "our novel agent MEME", "our new framework FooNet"
+_OUR_NOVEL_HEAD = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}?(?:novel|new|proposed)\s+(?:[\w-]+\s+){0,2}?"
+                             + _HEADS + r"\s+$", re.I)
+# "we utilized a hybrid U-Net-shaped model – GLIMS – to perform"
+_HEAD_DASHED = re.compile(r"\b" + _HEADS + r"\s*(?:–|—|--)\s*$", re.I)
+# "with its implementation, namely Neural Common Neighbor (NCN)"
+_ITS_NAMELY = re.compile(r"\b(?:its|our)\s+(?:[\w-]+\s+){0,2}?(?:implementation|instantiation|instance|"
+                         r"realization|variant|version)s?,?\s+(?:namely|called|named|dubbed|termed)\s+$", re.I)
+_ITS_NAMELY_AT = re.compile(_ITS_NAMELY.pattern[:-1], re.I)
+_COINED_TOKEN = re.compile(r"(?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Za-z][\w-]{1,24}(?![\w-])")
+
+
+def _coined_shapes(text: str, sent: tuple[int, int], s_cues: list[_Cue], s_mentions: list[_Mention],
+                   mentions: list[_Mention], lexicon: set[tuple[int, int]], title_end: int, emit) -> None:
+    """Proposals whose names the entity rules may have missed; the name is read from its shape.
+
+    * ``propose:long-form-acronym`` - a ``we-propose`` cue, then in the same clause "Long Form
+      (ACRONYM)" (coordinated ones too: "DCNv3 and ... (SDCNv3)"); not a modifier ("a Parameter-
+      Efficient Fine-Tuning (PEFT) method"), not a data resource, not a name used earlier;
+    * ``propose:our-novel-head`` - "our novel agent MEME";
+    * ``propose:head-dashed`` - "a ... model – GLIMS – to perform" in a sentence about our work;
+    * ``propose:its-namely`` - "its implementation, namely Neural Common Neighbor (NCN)".
+    """
+    by_span = {(m.start, m.end): m for m in s_mentions}
+
+    def mention(start: int, end: int) -> _Mention | None:
+        m = by_span.get((start, end))
+        if m is not None:
+            return m
+        if any(o.start < end and start < o.end and o.type not in SYSTEM_TYPES for o in mentions):
+            return None  # typed otherwise (a dataset, a task): not ours to re-type
+        if (start, end) in lexicon:
+            return None
+        return _Mention(start, end, text[start:end], "Method")
+
+    def fresh(m: _Mention) -> bool:
+        key = match_key(m.name)
+        return not any(title_end < o.start < sent[0] and match_key(o.name) == key for o in mentions) and \
+            not re.search(r"(?<![\w-])" + re.escape(m.name) + r"(?![\w-])", text[title_end:sent[0]])
+
+    others = _OTHERS_WORK.search(text, sent[0], sent[1])
+    for c in s_cues:
+        if others or _kind(c) != "we-propose":
+            continue
+        pos = c.end
+        rule = "propose:long-form-acronym"
+        for la in _LONG_ACRONYM.finditer(text, c.end, sent[1]):
+            gap = text[pos:la.start()]
+            if len(gap) > 90 or _PROPOSE_STOP.search(gap) or _DATA_NOUN.search(gap) or \
+                    (rule == "propose:long-form-acronym-coord" and not re.fullmatch(r"\s*,?\s*(?:and|&|,)\s*", gap)):
+                break
+            if _NAME_THEN_HEAD.match(text, la.end()) or re.match(r"\s*-?\s*based\b", text[la.end():la.end() + 10]):
+                break  # "a Parameter-Efficient Fine-Tuning (PEFT) method": a modifier
+            m = mention(la.start(2), la.end(2))
+            if m is None or not fresh(m):
+                break
+            emit(m, sent, rule, c)
+            pos, rule = la.end(), "propose:long-form-acronym-coord"
+    if others:
+        return
+    for nm in _ITS_NAMELY_AT.finditer(text, sent[0], sent[1]):
+        la = _LONG_ACRONYM.match(text, nm.end())
+        if la:
+            m = mention(la.start(2), la.end(2))
+            if m is not None and fresh(m):
+                emit(m, sent, "propose:its-namely")
+    for tok in _COINED_TOKEN.finditer(text, sent[0], sent[1]):
+        lead = text[max(sent[0], tok.start() - 80):tok.start()]
+        rule = None
+        if _OUR_NOVEL_HEAD.search(lead):
+            rule = "propose:our-novel-head"
+        elif _HEAD_DASHED.search(lead) and re.match(r"\s*(?:–|—|--)", text[tok.end():tok.end() + 4]) and \
+                re.search(r"\b(?:we|our)\b", text[sent[0]:tok.start()], re.I):
+            rule = "propose:head-dashed"
+        elif _ITS_NAMELY.search(lead):
+            rule = "propose:its-namely"
+        if rule is None:
+            continue
+        m = mention(tok.start(), tok.end())
+        if m is not None and fresh(m) and not _DATA_NOUN.search(lead[-40:]):
+            emit(m, sent, rule)
 
 
 def _coined(m: _Mention, text: str, lexicon: set[tuple[int, int]]) -> bool:
