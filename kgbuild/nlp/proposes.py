@@ -259,6 +259,8 @@ _LONG_ACRONYM = re.compile(
 # "a dataset, ImageNet-X (INX)": a data resource is not a proposed method
 _DATA_NOUN = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|collection|suite|leaderboard|"
                         r"data|test\s*bed|challenge)\b", re.I)
+_NOT_A_METHOD_AFTER = re.compile(r"\s*,\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:metric|measure|score|criterion|"
+                                 r"dataset|benchmark|corpus|task|problem|setting)s?\b", re.I)
 _HEADS = (r"(?:agent|model|method|framework|architecture|network|approach|system|algorithm|module|"
           r"technique|pipeline|strategy|mechanism|scheme|policy|solver|library|toolkit|tool|paradigm)")
 # "our novel agent MEME", "our new framework FooNet"
@@ -314,6 +316,8 @@ def _coined_shapes(text: str, sent: tuple[int, int], s_cues: list[_Cue], s_menti
                 break
             if _NAME_THEN_HEAD.match(text, la.end()) or re.match(r"\s*-?\s*based\b", text[la.end():la.end() + 10]):
                 break  # "a Parameter-Efficient Fine-Tuning (PEFT) method": a modifier
+            if _NOT_A_METHOD_AFTER.match(text, la.end()):
+                break  # "the ... Edit Distance (DS-WED), a new objective diversity metric"
             m = mention(la.start(2), la.end(2))
             if m is None or not fresh(m):
                 break
