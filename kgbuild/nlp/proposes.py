@@ -120,6 +120,7 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
     cues = [c for c in _cues(doc) if c.label == "proposes"]
     lexicon = _lexicon_ranges(doc)
     out: dict[str, Proposal] = {}
+    shape_hits = _shape_hits(text)  # one scan per doc; most abstracts have none
 
     def emit(m: _Mention, sent: tuple[int, int], rule: str, cue: _Cue | None = None) -> None:
         key = match_key(m.name)
@@ -147,13 +148,16 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
             continue
         s_mentions = [m for m in mentions if _in(m.start, m.end, sent)]
         s_cues = [c for c in cues if _in(c.start, c.end, sent)]
-        if _OTHERS_WORK.search(text, sent[0], sent[1]):
+        others = _OTHERS_WORK.search(text, sent[0], sent[1])
+        if others:
             s_cues = []  # "lightweight blocks called adapters have been proposed": someone else's
         # names the entity rules missed, read from the proposal's own shape: "introduces Knowledge
         # Consultation (SegKC)", "our novel agent MEME", "a ... model - GLIMS - to perform"
         # (after the rules on entity mentions, so their proposals come first)
+        shapes = (s_cues or shape_hits) and not others
         if not s_mentions:
-            _coined_shapes(text, sent, s_cues, s_mentions, mentions, lexicon, title_end, emit)
+            if shapes:
+                _coined_shapes(text, sent, s_cues, s_mentions, mentions, lexicon, title_end, shape_hits, emit)
             continue
         novel = bool(re.search(r"\b(?:novel|new)\b", text[sent[0]:sent[1]], re.I)) or any(
             _kind(c) == "we-propose" for c in s_cues)
@@ -226,7 +230,8 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
                   and not _HEAD_AFTER_ACRONYM.match(tail) and not _OTHERS_WORK.search(text, sent[0], sent[1])):
                 # "in conjunction with a novel Complete Attention Control Mechanism (CACM)"
                 emit(_chain_head(s_mentions, i, text), sent, "propose:novel-coined")
-        _coined_shapes(text, sent, s_cues, s_mentions, mentions, lexicon, title_end, emit)
+        if shapes:
+            _coined_shapes(text, sent, s_cues, s_mentions, mentions, lexicon, title_end, shape_hits, emit)
         # "we propose ARREST, which comprises three components: (i) adversarial finetuning (AFT),
         # (ii) ...": the coined components of a proposal are proposals too
         if any(p.evidence.start >= sent[0] and p.evidence.end <= sent[1] for p in out.values()):
@@ -271,12 +276,31 @@ _HEAD_DASHED = re.compile(r"\b" + _HEADS + r"\s*(?:–|—|--)\s*$", re.I)
 # "with its implementation, namely Neural Common Neighbor (NCN)"
 _ITS_NAMELY = re.compile(r"\b(?:its|our)\s+(?:[\w-]+\s+){0,2}?(?:implementation|instantiation|instance|"
                          r"realization|variant|version)s?,?\s+(?:namely|called|named|dubbed|termed)\s+$", re.I)
-_ITS_NAMELY_AT = re.compile(_ITS_NAMELY.pattern[:-1], re.I)
+# the same triggers with a case-sensitive literal start, so a scan of the whole text is fast
+_OUR_NOVEL_HEAD_AT = re.compile(r"\b[Oo]ur\s+(?i:" + _OUR_NOVEL_HEAD.pattern[len(r"\bour\s+"):-1] + ")")
+_ITS_NAMELY_AT = re.compile(r"\b(?:[Ii]ts|[Oo]ur)\s+(?i:" + _ITS_NAMELY.pattern[len(r"\b(?:its|our)\s+"):-1] + ")")
+_DASH_AT = re.compile(r"\s*(?:–|—|--)\s*")
+_DASHES = re.compile(r"–|—|--")
 _COINED_TOKEN = re.compile(r"(?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Za-z][\w-]{1,24}(?![\w-])")
 
 
+def _shape_hits(text: str) -> list[tuple[int, str, re.Match]]:
+    """(end, rule, match) of the triggers of the shape rules in the whole text, in text order."""
+    low = text.lower()  # substring gates first: a regex scan of every abstract costs too much
+    hits = []
+    if ("our " in low or "its " in low) and ("novel" in low or "new " in low or "proposed" in low):
+        hits += [(t.end(), "propose:our-novel-head", t) for t in _OUR_NOVEL_HEAD_AT.finditer(text)]
+    if ("–" in text or "—" in text or "--" in text) and ("we " in low or "our " in low):
+        hits += [(t.end(), "propose:head-dashed", t) for t in _DASH_AT.finditer(text)
+                 if _HEAD_DASHED.search(text, max(0, t.start() - 20), t.end())]
+    if ("our " in low or "its " in low) and any(w in low for w in ("namely", "called", "named", "dubbed", "termed")):
+        hits += [(t.end(), "propose:its-namely", t) for t in _ITS_NAMELY_AT.finditer(text)]
+    return sorted(hits, key=lambda h: h[0]) if len(hits) > 1 else hits
+
+
 def _coined_shapes(text: str, sent: tuple[int, int], s_cues: list[_Cue], s_mentions: list[_Mention],
-                   mentions: list[_Mention], lexicon: set[tuple[int, int]], title_end: int, emit) -> None:
+                   mentions: list[_Mention], lexicon: set[tuple[int, int]], title_end: int,
+                   shape_hits: list[tuple[int, str, re.Match]], emit) -> None:
     """Proposals whose names the entity rules may have missed; the name is read from its shape.
 
     * ``propose:long-form-acronym`` - a ``we-propose`` cue, then in the same clause "Long Form
@@ -303,9 +327,8 @@ def _coined_shapes(text: str, sent: tuple[int, int], s_cues: list[_Cue], s_menti
         return not any(title_end < o.start < sent[0] and match_key(o.name) == key for o in mentions) and \
             not re.search(r"(?<![\w-])" + re.escape(m.name) + r"(?![\w-])", text[title_end:sent[0]])
 
-    others = _OTHERS_WORK.search(text, sent[0], sent[1])
     for c in s_cues:
-        if others or _kind(c) != "we-propose":
+        if _kind(c) != "we-propose":
             continue
         pos = c.end
         rule = "propose:long-form-acronym"
@@ -323,28 +346,23 @@ def _coined_shapes(text: str, sent: tuple[int, int], s_cues: list[_Cue], s_menti
                 break
             emit(m, sent, rule, c)
             pos, rule = la.end(), "propose:long-form-acronym-coord"
-    if others:
-        return
-    for nm in _ITS_NAMELY_AT.finditer(text, sent[0], sent[1]):
-        la = _LONG_ACRONYM.match(text, nm.end())
-        if la:
-            m = mention(la.start(2), la.end(2))
-            if m is not None and fresh(m):
-                emit(m, sent, "propose:its-namely")
-    for tok in _COINED_TOKEN.finditer(text, sent[0], sent[1]):
-        lead = text[max(sent[0], tok.start() - 80):tok.start()]
-        rule = None
-        if _OUR_NOVEL_HEAD.search(lead):
-            rule = "propose:our-novel-head"
-        elif _HEAD_DASHED.search(lead) and re.match(r"\s*(?:–|—|--)", text[tok.end():tok.end() + 4]) and \
-                re.search(r"\b(?:we|our)\b", text[sent[0]:tok.start()], re.I):
-            rule = "propose:head-dashed"
-        elif _ITS_NAMELY.search(lead):
-            rule = "propose:its-namely"
-        if rule is None:
+    hits = [h for h in shape_hits if sent[0] <= h[2].start() and h[0] <= sent[1]]
+    for at, rule, trig in hits:
+        if rule == "propose:its-namely":
+            la = _LONG_ACRONYM.match(text, at)
+            if la and la.end() <= sent[1]:
+                m = mention(la.start(2), la.end(2))
+                if m is not None and fresh(m):
+                    emit(m, sent, rule)
+                continue
+        tok = _COINED_TOKEN.match(text, at)
+        if tok is None or tok.end() > sent[1]:
+            continue
+        if rule == "propose:head-dashed" and (not re.match(r"\s*(?:–|—|--)", text[tok.end():tok.end() + 4])
+                                              or not re.search(r"\b(?:we|our)\b", text[sent[0]:tok.start()], re.I)):
             continue
         m = mention(tok.start(), tok.end())
-        if m is not None and fresh(m) and not _DATA_NOUN.search(lead[-40:]):
+        if m is not None and fresh(m) and not _DATA_NOUN.search(trig.group(0)):
             emit(m, sent, rule)
 
 
