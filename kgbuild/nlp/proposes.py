@@ -18,6 +18,7 @@ else's work ("have been proposed", "recently", "prior work") proposes nothing.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from spacy.tokens import Doc
 
@@ -284,6 +285,56 @@ _DASHES = re.compile(r"–|—|--")
 _COINED_TOKEN = re.compile(r"(?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Za-z][\w-]{1,24}(?![\w-])")
 
 
+class _LongForm(NamedTuple):
+    """A "long form (ACRONYM)" found in the text: ``start``/``end`` of the whole, the acronym's span."""
+
+    begin: int
+    stop: int
+    acr_start: int
+    acr_end: int
+
+    def start(self, group: int = 0) -> int:
+        return self.acr_start if group == 2 else self.begin
+
+    def end(self, group: int = 0) -> int:
+        return self.acr_end if group == 2 else self.stop
+
+
+# "in-context data distillation (ICD)": lower-case words whose initials spell the acronym
+_LOWER_LONG_ACRONYM = re.compile(r"(?<![\w-])((?:[a-z][\w-]*\s+){0,5}[a-z][\w-]*)"
+                                 r"\s*\(\s*((?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Z][A-Z0-9-]{1,10})\s*\)")
+
+
+def _initials_start(long_form: str, base: int, acronym: str) -> int | None:
+    """Where the words spelling ``acronym`` begin in ``long_form`` (the acronym's letters are, in
+    order, initials of the words or of their hyphen parts, the first letter the first word's), or None."""
+    letters = [ch.lower() for ch in acronym if ch.isalpha()]
+    words = [(m.start(), m.group().lower()) for m in re.finditer(r"[a-z][\w-]*", long_form)]
+    for i, (off, w0) in enumerate(words):
+        if not letters or w0[0] != letters[0]:
+            continue
+        parts = [p[0] for _, w in words[i:] for p in w.split("-") if p]
+        k = 0
+        for ch in parts:
+            if k < len(letters) and ch == letters[k]:
+                k += 1
+        if k == len(letters) and len(words) - i <= len(letters) + 1:
+            return base + off
+    return None
+
+
+def _long_forms(text: str, start: int, end: int) -> list[_LongForm]:
+    """Every "Long Form (ACRONYM)" in text[start:end]: capitalised words ("Knowledge Consultation
+    (SegKC)") or lower-case words whose initials spell the acronym ("in-context data distillation
+    (ICD)"), in text order."""
+    out = [_LongForm(m.start(), m.end(), m.start(2), m.end(2)) for m in _LONG_ACRONYM.finditer(text, start, end)]
+    for m in _LOWER_LONG_ACRONYM.finditer(text, start, end):
+        at = _initials_start(m.group(1), m.start(1), m.group(2))
+        if at is not None and not any(o.acr_start == m.start(2) for o in out):
+            out.append(_LongForm(at, m.end(), m.start(2), m.end(2)))
+    return sorted(out) if len(out) > 1 else out
+
+
 def _shape_hits(text: str) -> list[tuple[int, str, re.Match]]:
     """(end, rule, match) of the triggers of the shape rules in the whole text, in text order."""
     low = text.lower()  # substring gates first: a regex scan of every abstract costs too much
@@ -332,8 +383,11 @@ def _coined_shapes(text: str, sent: tuple[int, int], s_cues: list[_Cue], s_menti
             continue
         pos = c.end
         rule = "propose:long-form-acronym"
-        for la in _LONG_ACRONYM.finditer(text, c.end, sent[1]):
+        for la in _long_forms(text, c.end, sent[1]):
             gap = text[pos:la.start()]
+            if la.begin < la.acr_start and text[la.begin].islower() and \
+                    not re.fullmatch(r"\s*(?:[\w-]+\s+){0,3}", gap):
+                break  # a lower-case long form only right after the verb ("we present in-context ... (ICD)")
             if len(gap) > 90 or _PROPOSE_STOP.search(gap) or _DATA_NOUN.search(gap) or \
                     (rule == "propose:long-form-acronym-coord" and not re.fullmatch(r"\s*,?\s*(?:and|&|,)\s*", gap)):
                 break
