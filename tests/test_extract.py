@@ -144,3 +144,29 @@ def test_own_variant_of_a_known_technique_is_a_new_entity(nlp):
         "TPTT employs techniques such as Memory as Gate (MaG) and mixed linearized attention (LiZA)."))
     got = {(e.type, e.name) for e in extract(nlp, paper).entities}
     assert {("Method", "LiZA"), ("Method", "linearized attention"), ("Method", "MaG")} <= got
+
+
+def test_a_proposed_name_no_entity_rule_found_becomes_a_method_entity(nlp):
+    # the proposal's shape ("introduces Long Form (ACRONYM)") names the method; the entity rules
+    # alone do not find SegKC, so the extraction adds it, with its long form and every mention
+    paper = Paper(id="p-segkc", title="Semi-supervised semantic segmentation",
+                  abstract="This work revisits Cross Pseudo Supervision with dual heterogeneous backbones and "
+                           "introduces Knowledge Consultation (SegKC) to further enhance segmentation performance. "
+                           "SegKC reaches a new state of the art.")
+    ext = extract(nlp, paper)
+    assert [p.name for p in ext.proposes] == ["SegKC"]
+    assert ext.proposes[0].evidence.decisions == ("cue:this-paper-proposes", "propose:long-form-acronym")
+    ent = next(e for e in ext.entities if e.name == "SegKC")
+    assert ent.type == "Method" and ent.aliases == ["Knowledge Consultation"]
+    assert len(ent.mentions) == 2
+    for m in ent.mentions:
+        assert paper.text[m.evidence.start:m.evidence.end] == "SegKC"
+        assert m.text == "SegKC" and m.evidence.rule == "propose:long-form-acronym"
+        assert "SegKC" in m.evidence.sentence
+
+
+def test_a_dataset_introduced_with_an_acronym_is_not_proposed(nlp):
+    paper = Paper(id="p-inx", title="Robustness benchmarks",
+                  abstract="We introduce a new benchmark, Robust Vision Evaluation (RoVE), for robustness evaluation.")
+    ext = extract(nlp, paper)
+    assert ext.proposes == []  # (its entity type comes from the entity rules, not from here)
