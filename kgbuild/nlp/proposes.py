@@ -52,7 +52,7 @@ _OTHERS_WORK = re.compile(r"\b(?:have|has|had)\s+been\s+(?:\w+\s+)?(?:proposed|i
                           r"\brecently\b|\bprior work\b|\bprevious work\b", re.I)
 _NAME_THEN_HEAD = re.compile(
     r"(?:\s+(?:method|strategy|technique|scheme|approach|framework|module|mechanism|algorithm|objective|"
-    r"loss|procedure|pipeline|paradigm|model|system|recipe|task|theory|network|layer|block|architecture|"
+    r"loss|procedure|pipeline|paradigm|schema|model|system|recipe|task|theory|network|layer|block|architecture|"
     r"approximation|component|operator|discriminator|generator|encoder|decoder|backbone|variant|"
     r"formulation|setting|benchmark|dataset|head|policy|regressor|classifier|predictor|estimator|"
     r"conversion|measure|metric|score)s?\b|-(?:based|like|style|guided|empowered|"
@@ -268,7 +268,7 @@ _DATA_NOUN = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|collection|s
 _NOT_A_METHOD_AFTER = re.compile(r"\s*,\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:metric|measure|score|criterion|"
                                  r"dataset|benchmark|corpus|task|problem|setting)s?\b", re.I)
 _HEADS = (r"(?:agent|model|method|framework|architecture|network|approach|system|algorithm|module|"
-          r"technique|pipeline|strategy|mechanism|scheme|policy|solver|library|toolkit|tool|paradigm)")
+          r"technique|pipeline|strategy|mechanism|scheme|schema|policy|solver|library|toolkit|tool|paradigm)")
 # "our novel agent MEME", "our new framework FooNet"
 _OUR_NOVEL_HEAD = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}?(?:novel|new|proposed)\s+(?:[\w-]+\s+){0,2}?"
                              + _HEADS + r"\s+$", re.I)
@@ -280,6 +280,9 @@ _ITS_NAMELY = re.compile(r"\b(?:its|our)\s+(?:[\w-]+\s+){0,2}?(?:implementation|
 # the same triggers with a case-sensitive literal start, so a scan of the whole text is fast
 _OUR_NOVEL_HEAD_AT = re.compile(r"\b[Oo]ur\s+(?i:" + _OUR_NOVEL_HEAD.pattern[len(r"\bour\s+"):-1] + ")")
 _ITS_NAMELY_AT = re.compile(r"\b(?:[Ii]ts|[Oo]ur)\s+(?i:" + _ITS_NAMELY.pattern[len(r"\b(?:its|our)\s+"):-1] + ")")
+# "a novel DPM-based pipeline, Diffusion-UNet, across ...", "a novel chain-of-thought (CoT) schema, EmMem, which"
+_NOVEL_HEAD_COMMA_AT = re.compile(r"\b(?:[Aa]n?|[Oo]ur)\s+(?i:(?:[\w-]+\s+){0,3}?(?:novel|new)\s+"
+                                  r"(?:[\w()-]+\s+){0,4}?" + _HEADS + r",\s+)")
 _DASH_AT = re.compile(r"\s*(?:–|—|--)\s*")
 _DASHES = re.compile(r"–|—|--")
 _COINED_TOKEN = re.compile(r"(?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Za-z][\w-]{1,24}(?![\w-])")
@@ -341,6 +344,8 @@ def _shape_hits(text: str) -> list[tuple[int, str, re.Match]]:
     hits = []
     if ("our " in low or "its " in low) and ("novel" in low or "new " in low or "proposed" in low):
         hits += [(t.end(), "propose:our-novel-head", t) for t in _OUR_NOVEL_HEAD_AT.finditer(text)]
+    if ("novel" in low or "new " in low) and ", " in text:
+        hits += [(t.end(), "propose:novel-head-appositive", t) for t in _NOVEL_HEAD_COMMA_AT.finditer(text)]
     if ("–" in text or "—" in text or "--" in text) and ("we " in low or "our " in low):
         hits += [(t.end(), "propose:head-dashed", t) for t in _DASH_AT.finditer(text)
                  if _HEAD_DASHED.search(text, max(0, t.start() - 20), t.end())]
@@ -358,12 +363,15 @@ def _coined_shapes(text: str, sent: tuple[int, int], s_cues: list[_Cue], s_menti
       (ACRONYM)" (coordinated ones too: "DCNv3 and ... (SDCNv3)"); not a modifier ("a Parameter-
       Efficient Fine-Tuning (PEFT) method"), not a data resource, not a name used earlier;
     * ``propose:our-novel-head`` - "our novel agent MEME";
+    * ``propose:novel-head-appositive`` - "a novel DPM-based pipeline, Diffusion-UNet, across ...";
     * ``propose:head-dashed`` - "a ... model – GLIMS – to perform" in a sentence about our work;
     * ``propose:its-namely`` - "its implementation, namely Neural Common Neighbor (NCN)".
     """
     by_span = {(m.start, m.end): m for m in s_mentions}
 
     def mention(start: int, end: int) -> _Mention | None:
+        if (start, end) in lexicon:
+            return None  # a known name (GPT-4, BERT) is not coined here
         m = by_span.get((start, end))
         if m is not None:
             return m
@@ -412,11 +420,14 @@ def _coined_shapes(text: str, sent: tuple[int, int], s_cues: list[_Cue], s_menti
         tok = _COINED_TOKEN.match(text, at)
         if tok is None or tok.end() > sent[1]:
             continue
+        if rule == "propose:novel-head-appositive" and not re.match(r"\s*(?:,|\(|which\b|that\b)", text[tok.end():]):
+            continue  # the name is the whole appositive ("..., EmMem, which ...")
         if rule == "propose:head-dashed" and (not re.match(r"\s*(?:–|—|--)", text[tok.end():tok.end() + 4])
                                               or not re.search(r"\b(?:we|our)\b", text[sent[0]:tok.start()], re.I)):
             continue
         m = mention(tok.start(), tok.end())
-        if m is not None and fresh(m) and not _DATA_NOUN.search(trig.group(0)):
+        if m is not None and fresh(m) and not _DATA_NOUN.search(trig.group(0)) and \
+                not re.search(r"\b(?:baselines?|existing|prior|previous|their)\b", trig.group(0), re.I):
             emit(m, sent, rule)
 
 
