@@ -11,6 +11,15 @@ Rules (each proposal records the ids of the decisions that made it in ``Evidence
   proposed X"), ``propose:our-method-is`` ("Our method, X, ..."), ``propose:our-coined``
   ("our multilingual mParamanu model"), ``propose:component`` (the coined components listed in
   a proposal sentence: "comprises three components: (i) ... (AFT), (ii) ...").
+* names the entity rules may have missed, read from the proposal's own shape (``_coined_shapes``;
+  such a name becomes a Method entity in ``kgbuild.extract``): ``propose:long-form-acronym``
+  ("this work ... introduces Knowledge Consultation (SegKC)", "we present in-context data
+  distillation (ICD)") and ``propose:long-form-acronym-coord``, ``propose:our-novel-head`` ("our
+  novel agent MEME"), ``propose:novel-head-appositive`` ("a novel DPM-based pipeline,
+  Diffusion-UNet, ..."), ``propose:head-dashed`` ("a ... model – GLIMS – to perform"),
+  ``propose:its-namely`` ("its implementation, namely Neural Common Neighbor (NCN)"). Never a
+  data resource or metric ("we introduce a dataset, ImageNet-X (INX)"), a known (lexicon) name,
+  a baseline, or a name used in an earlier sentence.
 
 Only entity names (never generic phrases); usually 0-2 per paper. A sentence that reports someone
 else's work ("have been proposed", "recently", "prior work") proposes nothing.
