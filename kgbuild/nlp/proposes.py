@@ -16,7 +16,8 @@ Rules (each proposal records the ids of the decisions that made it in ``Evidence
   ("this work ... introduces Knowledge Consultation (SegKC)", "we present in-context data
   distillation (ICD)") and ``propose:long-form-acronym-coord``, ``propose:our-novel-head`` ("our
   novel agent MEME"), ``propose:novel-head-appositive`` ("a novel DPM-based pipeline,
-  Diffusion-UNet, ..."), ``propose:head-dashed`` ("a ... model – GLIMS – to perform"),
+  Diffusion-UNet, ..."), ``propose:passive-coined`` ("A Rectangular Self-Calibration Module is
+  carefully designed"), ``propose:head-dashed`` ("a ... model – GLIMS – to perform"),
   ``propose:its-namely`` ("its implementation, namely Neural Common Neighbor (NCN)"). Never a
   data resource or metric ("we introduce a dataset, ImageNet-X (INX)"), a known (lexicon) name,
   a baseline, or a name used in an earlier sentence.
@@ -277,7 +278,8 @@ _DATA_NOUN = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|collection|s
 _NOT_A_METHOD_AFTER = re.compile(r"\s*,\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:metric|measure|score|criterion|"
                                  r"dataset|benchmark|corpus|task|problem|setting)s?\b", re.I)
 _HEADS = (r"(?:agent|model|method|framework|architecture|network|approach|system|algorithm|module|"
-          r"technique|pipeline|strategy|mechanism|scheme|schema|policy|solver|library|toolkit|tool|paradigm)")
+          r"technique|pipeline|strategy|mechanism|scheme|schema|policy|solver|library|toolkit|tool|paradigm|"
+          r"head|encoder|decoder|block|layer|unit|loss)")
 # "our novel agent MEME", "our new framework FooNet"
 _OUR_NOVEL_HEAD = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}?(?:novel|new|proposed)\s+(?:[\w-]+\s+){0,2}?"
                              + _HEADS + r"\s+$", re.I)
@@ -292,6 +294,12 @@ _ITS_NAMELY_AT = re.compile(r"\b(?:[Ii]ts|[Oo]ur)\s+(?i:" + _ITS_NAMELY.pattern[
 # "a novel DPM-based pipeline, Diffusion-UNet, across ...", "a novel chain-of-thought (CoT) schema, EmMem, which"
 _NOVEL_HEAD_COMMA_AT = re.compile(r"\b(?:[Aa]n?|[Oo]ur)\s+(?i:(?:[\w-]+\s+){0,3}?(?:novel|new)\s+"
                                   r"(?:[\w()-]+\s+){0,4}?" + _HEADS + r",\s+)")
+# "A Rectangular Self-Calibration Module is carefully designed", "a lightweight Dynamic Prototype
+# Guided head is proposed": a capitalised coined name (with its head noun) as a passive subject
+_PASSIVE_COINED_AT = re.compile(
+    r"(?:^|(?<=[.;]\s)|(?<=,\s)|(?<=\band\s))(?:[Aa]n?|[Oo]ur)\s+(?:(?:novel|new|lightweight|simple|dedicated|"
+    r"efficient|effective|carefully\s+designed)\s+)*((?:[A-Z][\w-]*\s+){1,4}?(?:[A-Z][\w-]*|" + _HEADS[3:-1] +
+    r"))\s+(?:is|are)\s+(?:\w+ly\s+)?(?:proposed|designed|introduced|developed|devised|presented)\b", re.M)
 _DASH_AT = re.compile(r"\s*(?:–|—|--)\s*")
 _DASHES = re.compile(r"–|—|--")
 _COINED_TOKEN = re.compile(r"(?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Za-z][\w-]{1,24}(?![\w-])")
@@ -355,6 +363,8 @@ def _shape_hits(text: str) -> list[tuple[int, str, re.Match]]:
         hits += [(t.end(), "propose:our-novel-head", t) for t in _OUR_NOVEL_HEAD_AT.finditer(text)]
     if ("novel" in low or "new " in low) and ", " in text:
         hits += [(t.end(), "propose:novel-head-appositive", t) for t in _NOVEL_HEAD_COMMA_AT.finditer(text)]
+    if " is " in text:
+        hits += [(t.start(1), "propose:passive-coined", t) for t in _PASSIVE_COINED_AT.finditer(text)]
     if ("–" in text or "—" in text or "--" in text) and ("we " in low or "our " in low):
         hits += [(t.end(), "propose:head-dashed", t) for t in _DASH_AT.finditer(text)
                  if _HEAD_DASHED.search(text, max(0, t.start() - 20), t.end())]
@@ -373,6 +383,8 @@ def _coined_shapes(text: str, sent: tuple[int, int], s_cues: list[_Cue], s_menti
       Efficient Fine-Tuning (PEFT) method"), not a data resource, not a name used earlier;
     * ``propose:our-novel-head`` - "our novel agent MEME";
     * ``propose:novel-head-appositive`` - "a novel DPM-based pipeline, Diffusion-UNet, across ...";
+    * ``propose:passive-coined`` - "A Rectangular Self-Calibration Module is carefully designed"
+      (capitalised words, with their head noun; never containing a known or Model name);
     * ``propose:head-dashed`` - "a ... model – GLIMS – to perform" in a sentence about our work;
     * ``propose:its-namely`` - "its implementation, namely Neural Common Neighbor (NCN)".
     """
@@ -426,6 +438,14 @@ def _coined_shapes(text: str, sent: tuple[int, int], s_cues: list[_Cue], s_menti
                 if m is not None and fresh(m):
                     emit(m, sent, rule)
                 continue
+        if rule == "propose:passive-coined":
+            m = mention(trig.start(1), trig.end(1))
+            if m is not None and fresh(m) and len(m.name.split()) >= 2 and \
+                    not any(trig.start(1) <= a and b <= trig.end(1) for a, b in lexicon) and \
+                    not any(trig.start(1) <= o.start and o.end <= trig.end(1) and o.type == "Model"
+                            for o in s_mentions):  # "A BERT model is ...": a known model, not a coined name
+                emit(m, sent, rule)
+            continue
         tok = _COINED_TOKEN.match(text, at)
         if tok is None or tok.end() > sent[1]:
             continue
