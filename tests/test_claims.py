@@ -855,3 +855,14 @@ def test_proposes_while_introducing(nlp):
                          "client-specific adaptation.", {"FedNano": ("Method",), "NanoEdge": ("Method",),
                                                          "FL": ("Method",)})
     assert [p.name for p in props] == ["FedNano", "NanoEdge"]
+
+
+def test_self_name_is_the_system_when_its_parts_are_proposed_too():
+    from kgbuild.nlp.comparisons import self_name
+
+    text = "Context-guided segmentation\nWe propose CGRSeg. A Rectangular Self-Calibration Module is designed."
+    assert self_name(["CGRSeg", "Rectangular Self-Calibration Module", "Dynamic Prototype Guided head"], text) == "CGRSeg"
+    # two whole systems and no title to choose: nobody
+    assert self_name(["CGRSeg", "SegNeXt"], text) is None
+    # the title decides first
+    assert self_name(["Calibration Module", "CGRSeg"], "Calibration Module for X\nabc") == "Calibration Module"

@@ -114,7 +114,15 @@ def self_name(proposed: list[str], text: str) -> str | None:
         return None
     title = match_key(text[:max(text.find("\n"), 0)])
     in_title = [n for n in names if match_key(n) and match_key(n) in title]
-    return in_title[0] if len(in_title) == 1 else None
+    if len(in_title) == 1:
+        return in_title[0]
+    # a system and its parts ("CGRSeg" with its "Rectangular Self-Calibration Module" and
+    # "Dynamic Prototype Guided head"): the one name that is not a part
+    wholes = [n for n in names if not _PART_NAME.search(n)]
+    return wholes[0] if len(wholes) == 1 and len(wholes) < len(names) and not in_title else None
+
+
+_PART_NAME = re.compile(r"\s(?:module|head|block|layer|unit|loss|encoder|decoder|mechanism|component)s?$", re.I)
 
 
 def _negated(cue: _Cue, doc: Doc, negs: list[_Cue]) -> bool:
