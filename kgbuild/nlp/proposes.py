@@ -300,6 +300,7 @@ _PASSIVE_COINED_AT = re.compile(
     r"(?:^|(?<=[.;]\s)|(?<=,\s)|(?<=\band\s))(?:[Aa]n?|[Oo]ur)\s+(?:(?:novel|new|lightweight|simple|dedicated|"
     r"efficient|effective|carefully\s+designed)\s+)*((?:[A-Z][\w-]*\s+){1,4}?(?:[A-Z][\w-]*|" + _HEADS[3:-1] +
     r"))\s+(?:is|are)\s+(?:\w+ly\s+)?(?:proposed|designed|introduced|developed|devised|presented)\b", re.M)
+_PASSIVE_VERB = re.compile(r"\b(?:is|are)\s+(?:\w+ly\s+)?(?:proposed|designed|introduced|developed|devised|presented)\b")
 _DASH_AT = re.compile(r"\s*(?:–|—|--)\s*")
 _DASHES = re.compile(r"–|—|--")
 _COINED_TOKEN = re.compile(r"(?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Za-z][\w-]{1,24}(?![\w-])")
@@ -355,21 +356,50 @@ def _long_forms(text: str, start: int, end: int) -> list[_LongForm]:
     return sorted(out) if len(out) > 1 else out
 
 
+def _find_words(text: str, words: tuple[str, ...]) -> list[int]:
+    """Start offsets of whole-word occurrences of ``words`` (``str.find``: far cheaper than a regex
+    scan of every abstract)."""
+    out = []
+    n = len(text)
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            j = i + len(w)
+            if (i == 0 or not text[i - 1].isalnum()) and (j >= n or not text[j].isalnum()):
+                out.append(i)
+            i = text.find(w, j)
+    return out
+
+
 def _shape_hits(text: str) -> list[tuple[int, str, re.Match]]:
-    """(end, rule, match) of the triggers of the shape rules in the whole text, in text order."""
-    low = text.lower()  # substring gates first: a regex scan of every abstract costs too much
-    hits = []
-    if ("our " in low or "its " in low) and ("novel" in low or "new " in low or "proposed" in low):
-        hits += [(t.end(), "propose:our-novel-head", t) for t in _OUR_NOVEL_HEAD_AT.finditer(text)]
-    if ("novel" in low or "new " in low) and ", " in text:
-        hits += [(t.end(), "propose:novel-head-appositive", t) for t in _NOVEL_HEAD_COMMA_AT.finditer(text)]
-    if " is " in text:
-        hits += [(t.start(1), "propose:passive-coined", t) for t in _PASSIVE_COINED_AT.finditer(text)]
-    if ("–" in text or "—" in text or "--" in text) and ("we " in low or "our " in low):
+    """(end, rule, match) of the triggers of the shape rules in the whole text, in text order.
+    Each trigger is anchored on a word found with ``str.find``, then read with a regex around it."""
+    hits: list[tuple[int, str, re.Match]] = []
+    seen: set[tuple[tuple[int, int], str]] = set()
+    for a in _find_words(text, ("novel", "new", "proposed")):
+        lo, hi = max(0, a - 40), min(len(text), a + 130)
+        for pat, rule in ((_OUR_NOVEL_HEAD_AT, "propose:our-novel-head"),
+                          (_NOVEL_HEAD_COMMA_AT, "propose:novel-head-appositive")):
+            t = pat.search(text, lo, hi)
+            if t is not None and t.start() <= a < t.end() and (t.span(), rule) not in seen:
+                seen.add((t.span(), rule))
+                hits.append((t.end(), rule, t))
+    for v in _find_words(text, ("proposed", "designed", "introduced", "developed", "devised", "presented")):
+        pv = _PASSIVE_VERB.search(text, max(0, v - 30), v + 12)  # "is (carefully) designed"
+        if pv is None:
+            continue
+        t = _PASSIVE_COINED_AT.search(text, max(0, pv.start() - 120), pv.end())
+        if t is not None and t.end() == pv.end() and (t.span(), "p") not in seen:
+            seen.add((t.span(), "p"))
+            hits.append((t.start(1), "propose:passive-coined", t))
+    if "–" in text or "—" in text or "--" in text:
         hits += [(t.end(), "propose:head-dashed", t) for t in _DASH_AT.finditer(text)
                  if _HEAD_DASHED.search(text, max(0, t.start() - 20), t.end())]
-    if ("our " in low or "its " in low) and any(w in low for w in ("namely", "called", "named", "dubbed", "termed")):
-        hits += [(t.end(), "propose:its-namely", t) for t in _ITS_NAMELY_AT.finditer(text)]
+    for a in _find_words(text, ("namely", "called", "named", "dubbed", "termed")):
+        t = _ITS_NAMELY_AT.search(text, max(0, a - 60), a + 12)
+        if t is not None and (t.span(), "n") not in seen:
+            seen.add((t.span(), "n"))
+            hits.append((t.end(), "propose:its-namely", t))
     return sorted(hits, key=lambda h: h[0]) if len(hits) > 1 else hits
 
 
