@@ -970,6 +970,7 @@ class EntityPatterns:
         longs = doc.spans[self.abbreviations_long_key] if self.abbreviations_long_key in doc.spans else []
         inside = [(s.start_char, s.end_char) for s in longs]
         coined_cache = self._coined_cache  # is_coined_name depends on the name alone: memoised
+        multi = [k for k in known if " " in k]  # multi-word known names, listed once per doc
         for m in COINED_RX.finditer(text):
             if inside and any(a <= m.start(1) < b for a, b in inside):
                 continue  # "REcurrent ADaption (READ)": the long form is not a name of its own
@@ -984,7 +985,7 @@ class EntityPatterns:
             if not coined:
                 continue
             start = m.start(1)
-            if any(k.startswith(name + " ") and text.startswith(k, start) for k in known if " " in k):
+            if multi and any(k.startswith(name + " ") and text.startswith(k, start) for k in multi):
                 continue  # "OpenVision" inside the known "OpenVision 2"
             parts = name.split("-")
             if len(parts) > 1 and (parts[0].islower() or parts[-1].lower() in rules.versioned_not_after):
