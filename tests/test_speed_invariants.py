@@ -1,6 +1,7 @@
 """The speed work must not change the output: each fast path against a straightforward reference.
 
-Fast paths checked (see kgbuild/nlp/__init__.py, abbreviations.py, entities.py, extract.py):
+Fast paths checked (see kgbuild/nlp/__init__.py, abbreviations.py, entities.py, cues.py, extract.py,
+kgbuild/normalize.py):
 
 * the pipeline tokenizer warms spaCy's chunk cache (workaround for spaCy issue #13950) - its
   tokens must equal an unwrapped tokenizer with the same rules;
@@ -195,3 +196,44 @@ def test_entity_output_equals_reference_pipeline(dev_texts):
             [(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in b.spans[ENTITY_KEY]]
         assert [s.start for s in a.sents] == [s.start for s in b.sents]
         assert spans_to_entities(a, list(a.spans[ENTITY_KEY])) == spans_to_entities(b, list(b.spans[ENTITY_KEY]))
+
+
+def _reference_match_key(text: str) -> str:
+    import unicodedata
+
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return "".join(ch for ch in folded.casefold() if ch.isalnum())
+
+
+def test_match_key_ascii_fast_path_equals_unicode_fold(dev_texts):
+    """``match_key``/``fold`` skip NFKD for ASCII text: same keys as the general path."""
+    from kgbuild.normalize import fold, match_key
+
+    samples = [chr(i) for i in range(128)] + ["Fine-Tuning", "LoRA+", "GPT-4o_mini", "a.b/c d", "Ärger", "naïve α-NET"]
+    samples += [w for t in dev_texts[:60] for w in t.split()]
+    for s in samples:
+        assert match_key(s) == _reference_match_key(s), s
+        if s.isascii():
+            assert fold(s) == s.casefold()
+
+
+def test_cue_trigger_trie_equals_flat_alternation(dev_texts):
+    """The prefix-tree trigger regex finds the same trigger words as the flat alternation of the
+    trigger keys, longest first (what ``compile_cues`` built before)."""
+    import re
+
+    from kgbuild.nlp.cues import _trie_regex, compile_cues, load_cue_patterns
+
+    index = compile_cues(load_cue_patterns())
+    keys = sorted(index.by_trigger, key=len, reverse=True)
+    flat = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keys) + ")")
+    texts = list(dev_texts) + TRICKY + ["on only once onto; don't can't CAN'T Comparable OUTPERFORMS"]
+    for t in texts:
+        low = t.lower()
+        assert [(m.span(), m.group()) for m in index.triggers.finditer(low)] == \
+            [(m.span(), m.group()) for m in flat.finditer(low)]
+        assert [(m.span(), m.group()) for m in index.triggers_ci.finditer(t)] == \
+            [(m.span(), m.group()) for m in re.compile(flat.pattern, re.I).finditer(t)]
+    # nested keys: the longest key written at a position wins
+    trie = re.compile(_trie_regex(["a", "ab", "abc", "b", "bcd"]))
+    assert [m.group() for m in trie.finditer("abcd ab a bcd bc")] == ["abc", "ab", "a", "bcd", "b"]
