@@ -222,7 +222,8 @@ def test_cue_trigger_trie_equals_flat_alternation(dev_texts):
     trigger keys, longest first (what ``compile_cues`` built before)."""
     import re
 
-    from kgbuild.nlp.cues import _trie_regex, compile_cues, load_cue_patterns
+    from kgbuild.nlp.cues import compile_cues, load_cue_patterns
+    from kgbuild.nlp.rules import literal_alternation
 
     index = compile_cues(load_cue_patterns())
     keys = sorted(index.by_trigger, key=len, reverse=True)
@@ -235,5 +236,33 @@ def test_cue_trigger_trie_equals_flat_alternation(dev_texts):
         assert [(m.span(), m.group()) for m in index.triggers_ci.finditer(t)] == \
             [(m.span(), m.group()) for m in re.compile(flat.pattern, re.I).finditer(t)]
     # nested keys: the longest key written at a position wins
-    trie = re.compile(_trie_regex(["a", "ab", "abc", "b", "bcd"]))
+    trie = re.compile(literal_alternation(["a", "ab", "abc", "b", "bcd"]))
     assert [m.group() for m in trie.finditer("abcd ab a bcd bc")] == ["abc", "ab", "a", "bcd", "b"]
+
+
+def test_entity_head_regexes_equal_flat_alternations(dev_texts):
+    """Technique and task head regexes (prefix trees) find what the flat longest-first
+    alternation with the same ``(?![\\w\\-])`` lookahead finds, backtracking included."""
+    import json
+    import re
+
+    from kgbuild.nlp.entities import PATTERN_DIR, load_pattern_rules
+    from kgbuild.nlp.rules import literal_alternation
+
+    rules = load_pattern_rules(None)
+    texts = list(dev_texts) + TRICKY
+    rows = [json.loads(line) for line in (PATTERN_DIR / "entities.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    rows = {r["kind"]: r for r in rows if r.get("kind") in ("technique_phrases", "task_phrases")}
+    for kind, rx in (("technique_phrases", rules.technique_rx), ("task_phrases", rules.task_rx)):
+        heads = [*rows[kind]["heads"], *rows[kind].get("task_heads", ())]
+        flat = re.compile(r"\b(" + "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True)) + r")(?![\w\-])")
+        tree = re.compile(r"\b(" + literal_alternation(heads) + r")(?![\w\-])")
+        assert tree.pattern == rx.pattern  # what the loader builds
+        for t in texts:
+            assert [(m.span(1), m.group(1)) for m in tree.finditer(t)] == [(m.span(1), m.group(1)) for m in flat.finditer(t)]
+    # a longer key that fails the lookahead gives way to the longest shorter one
+    tree = re.compile(r"\b(" + literal_alternation(["image", "image classification", "image class"]) + r")(?![\w\-])")
+    assert [m.group(1) for m in tree.finditer("image classification-based image classes image class")] == \
+        ["image", "image", "image class"]
+

@@ -34,7 +34,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kgbuild.errors import ExtractError
-from kgbuild.nlp.rules import CUES_FILE, CUES_KEY, PATTERN_DIR, RELATION_LABELS, load_rules, pattern_file
+from kgbuild.nlp.rules import (CUES_FILE, CUES_KEY, PATTERN_DIR, RELATION_LABELS, literal_alternation, load_rules,
+                               pattern_file)
 from kgbuild.nlp.text import _text
 
 CUE_LABELS = (*RELATION_LABELS, "negation", "proposes", "compared")
@@ -105,34 +106,8 @@ def compile_cues(patterns: list[CuePattern]) -> CueIndex:
     for p in patterns:
         for w in dict.fromkeys(_trigger_key(w) for w in p.first):
             index.setdefault(w, []).append(p)
-    alternation = r"\b" + _trie_regex(index)
+    alternation = r"\b" + literal_alternation(index)
     return CueIndex(re.compile(alternation), re.compile(alternation, re.I), index)
-
-
-def _trie_regex(keys) -> str:
-    """One regex for the literal ``keys`` that matches the longest key at a position, written as a
-    prefix tree ("c(?:omp|los)|s(?:imi|upe|...)").
-
-    Same matches as the flat alternation of the keys longest first, but ``re`` tries one branch
-    per character instead of every key at every word boundary (the flat alternation of ~120
-    triggers was the largest cost of ``find_cues``)."""
-    trie: dict = {}
-    for k in keys:
-        node = trie
-        for ch in k:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # a key ends here
-
-    def build(node: dict) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in node.items() if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:  # a key ends here: a longer key through a branch wins (greedy ``?``)
-            return "(?:" + body + ")?"
-        return body
-
-    return "(?:" + build(trie) + ")"
 
 
 def find_cues(text: str, index: CueIndex) -> list[tuple[int, int, CuePattern]]:

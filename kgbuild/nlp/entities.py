@@ -55,7 +55,7 @@ from ..errors import ExtractError
 from ..jsonl import read_jsonl_objects
 from ..normalize import match_key
 from .abbreviations import char_span_bounds, doc_text, token_boundaries
-from .rules import load_rules
+from .rules import literal_alternation, load_rules
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 PATTERN_DIR = Path(__file__).parent / "patterns"
@@ -332,7 +332,7 @@ class PatternRules:
                     r.title_case_stop_next = frozenset(row.get("stop_next", ()))
                 elif kind == "technique_phrases":
                     all_heads = [*row["heads"], *row.get("task_heads", ())]
-                    heads = "|".join(re.escape(h) for h in sorted(all_heads, key=len, reverse=True))
+                    heads = literal_alternation(all_heads)  # the longest head first, as a prefix tree
                     r.technique_word = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
                     r.technique_rx = re.compile(rf"\b({heads})(?![\w\-])")
                     r.technique_hyphen_heads = frozenset(row.get("need_hyphen", ()))
@@ -352,7 +352,7 @@ class PatternRules:
                 elif kind == "cue_skip":
                     r.cue_skip = r.cue_skip | frozenset(w.lower() for w in row["words"])
                 elif kind == "task_phrases":
-                    heads = "|".join(re.escape(h) for h in sorted(row["heads"], key=len, reverse=True))
+                    heads = literal_alternation(row["heads"])  # the longest head first, as a prefix tree
                     r.task_word = re.compile(rf"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|{row['acronym']})")
                     r.task_rx = re.compile(rf"\b({heads})(?![\w\-])")
                     r.task_stop = frozenset(row.get("stop", ()))
