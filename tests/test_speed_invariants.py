@@ -266,3 +266,14 @@ def test_entity_head_regexes_equal_flat_alternations(dev_texts):
     assert [m.group(1) for m in tree.finditer("image classification-based image classes image class")] == \
         ["image", "image", "image class"]
 
+
+
+def test_coined_matches_equal_coined_regex_scan(dev_texts):
+    """``coined_matches`` (the regex tried only at run starts with a later capital) returns what
+    ``COINED_RX.finditer`` returns, lookbehind cases included."""
+    from kgbuild.nlp.entities import COINED_RX, coined_matches
+
+    edge = ["foo_Bar a-B aB A.B. x/AB @AB .AB AB- LoRA+ GPT-4o-mini_X ab.Cd e.g.BERT", "A", "aB", "", "-aB", "ÄBc dX"]
+    for t in list(dev_texts) + TRICKY + edge:
+        assert [(m.span(), m.span(1)) for m in coined_matches(t)] == \
+            [(m.span(), m.span(1)) for m in COINED_RX.finditer(t)], t

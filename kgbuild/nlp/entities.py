@@ -399,6 +399,31 @@ def load_pattern_rules(pattern_dir: Path | str | None = None) -> PatternRules:
 COINED_RX = re.compile(
     r"(?<![\w\-/@.])(?=[A-Za-z0-9\-.]*?(?:[A-Z][A-Za-z0-9\-.]*?[A-Z]|[a-z0-9][A-Z]))"
     r"([A-Za-z0-9](?:[A-Za-z0-9]|[\-.](?=[A-Za-z0-9]))*\+{0,2})(?![\w\-/@])")
+# Starts of letter/digit/hyphen/dot runs with a capital after their first character: the only
+# places COINED_RX can match (its lookbehind puts a match at a run start, its lookahead needs a
+# second capital or a capital after a lower-case letter/digit in that run).
+_COINED_START = re.compile(r"(?<![A-Za-z0-9\-.])[A-Za-z0-9\-.]+?[A-Z]")
+
+
+def coined_matches(text: str) -> list[re.Match]:
+    """``list(COINED_RX.finditer(text))``, with the regex tried only where it can match.
+
+    Same matches (``tests/test_speed_invariants.py``); scanning every position with the
+    lookahead of COINED_RX was the largest single cost of ``context_spans``."""
+    out = []
+    last = 0
+    match = COINED_RX.match
+    for c in _COINED_START.finditer(text):
+        pos = c.start()
+        if pos < last:
+            continue
+        m = match(text, pos)
+        if m is not None:
+            out.append(m)
+            last = m.end()
+    return out
+
+
 _PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*[A-Z]s$")  # "LLMs", "PLMs", "GNNs"
 _EXPANSION_STYLE = re.compile(r"^(?:[a-z]+[A-Z][a-z]+[A-Z][a-z]*|[a-z][A-Z][a-z])$")
 _UNIT = re.compile(r"^\d+(?:\.\d+)?[A-Za-z]{1,3}$")  # "349GB", "7B"
@@ -971,7 +996,7 @@ class EntityPatterns:
         inside = [(s.start_char, s.end_char) for s in longs]
         coined_cache = self._coined_cache  # is_coined_name depends on the name alone: memoised
         multi = [k for k in known if " " in k]  # multi-word known names, listed once per doc
-        for m in COINED_RX.finditer(text):
+        for m in coined_matches(text):
             if inside and any(a <= m.start(1) < b for a, b in inside):
                 continue  # "REcurrent ADaption (READ)": the long form is not a name of its own
             name = m.group(1).rstrip(".")
