@@ -277,3 +277,18 @@ def test_coined_matches_equal_coined_regex_scan(dev_texts):
     for t in list(dev_texts) + TRICKY + edge:
         assert [(m.span(), m.span(1)) for m in coined_matches(t)] == \
             [(m.span(), m.span(1)) for m in COINED_RX.finditer(t)], t
+
+
+def test_short_first_possessive_regex_equals_backtracking_one(dev_texts):
+    """``_SHORT_FIRST`` uses possessive runs: same matches as the plain greedy regex."""
+    import re
+
+    from kgbuild.nlp.abbreviations import _SHORT_FIRST
+
+    plain = re.compile(_SHORT_FIRST.pattern.replace("{1,9}+", "{1,9}").replace("{4,150}+", "{4,150}"))
+    assert plain.pattern != _SHORT_FIRST.pattern
+    edge = ["AB (Alpha Beta) ABCDEFGHIJKL (Alpha Beta Gamma) x-AB (Al Be) AB  (Alpha Beta) MASA (Matrix "
+            "Atom Sharing in Attention)", "AB (" + "a" * 200 + ")"]
+    for t in list(dev_texts) + TRICKY + edge:
+        assert [m.span(1) + m.span(2) for m in _SHORT_FIRST.finditer(t)] == \
+            [m.span(1) + m.span(2) for m in plain.finditer(t)], t
