@@ -22,12 +22,16 @@ SEARCH_STRIP = (" ", "-", "_", ".", "/")
 
 def fold(text: str) -> str:
     """NFKD-fold Unicode and drop combining marks (TeX/Unicode leftovers like "α" stay letters)."""
+    if text.isascii():
+        return text.lower()  # NFKD leaves ASCII alone, it has no combining marks, casefold == lower
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
 
 
 def match_key(text: str) -> str:
     """The schema's comparison key: case-fold, keep only letters and digits."""
+    if text.isascii():  # the common case, without a generator per character (a hot spot in to_schema)
+        return _NON_ALNUM.sub("", text.lower())
     return "".join(ch for ch in fold(text) if ch.isalnum())
 
 

@@ -1,6 +1,7 @@
 """The speed work must not change the output: each fast path against a straightforward reference.
 
-Fast paths checked (see kgbuild/nlp/__init__.py, abbreviations.py, entities.py, extract.py):
+Fast paths checked (see kgbuild/nlp/__init__.py, abbreviations.py, entities.py, cues.py, extract.py,
+kgbuild/normalize.py):
 
 * the pipeline tokenizer warms spaCy's chunk cache (workaround for spaCy issue #13950) - its
   tokens must equal an unwrapped tokenizer with the same rules;
@@ -195,3 +196,99 @@ def test_entity_output_equals_reference_pipeline(dev_texts):
             [(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in b.spans[ENTITY_KEY]]
         assert [s.start for s in a.sents] == [s.start for s in b.sents]
         assert spans_to_entities(a, list(a.spans[ENTITY_KEY])) == spans_to_entities(b, list(b.spans[ENTITY_KEY]))
+
+
+def _reference_match_key(text: str) -> str:
+    import unicodedata
+
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return "".join(ch for ch in folded.casefold() if ch.isalnum())
+
+
+def test_match_key_ascii_fast_path_equals_unicode_fold(dev_texts):
+    """``match_key``/``fold`` skip NFKD for ASCII text: same keys as the general path."""
+    from kgbuild.normalize import fold, match_key
+
+    samples = [chr(i) for i in range(128)] + ["Fine-Tuning", "LoRA+", "GPT-4o_mini", "a.b/c d", "Ärger", "naïve α-NET"]
+    samples += [w for t in dev_texts[:60] for w in t.split()]
+    for s in samples:
+        assert match_key(s) == _reference_match_key(s), s
+        if s.isascii():
+            assert fold(s) == s.casefold()
+
+
+def test_cue_trigger_trie_equals_flat_alternation(dev_texts):
+    """The prefix-tree trigger regex finds the same trigger words as the flat alternation of the
+    trigger keys, longest first (what ``compile_cues`` built before)."""
+    import re
+
+    from kgbuild.nlp.cues import compile_cues, load_cue_patterns
+    from kgbuild.nlp.rules import literal_alternation
+
+    index = compile_cues(load_cue_patterns())
+    keys = sorted(index.by_trigger, key=len, reverse=True)
+    flat = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keys) + ")")
+    texts = list(dev_texts) + TRICKY + ["on only once onto; don't can't CAN'T Comparable OUTPERFORMS"]
+    for t in texts:
+        low = t.lower()
+        assert [(m.span(), m.group()) for m in index.triggers.finditer(low)] == \
+            [(m.span(), m.group()) for m in flat.finditer(low)]
+        assert [(m.span(), m.group()) for m in index.triggers_ci.finditer(t)] == \
+            [(m.span(), m.group()) for m in re.compile(flat.pattern, re.I).finditer(t)]
+    # nested keys: the longest key written at a position wins
+    trie = re.compile(literal_alternation(["a", "ab", "abc", "b", "bcd"]))
+    assert [m.group() for m in trie.finditer("abcd ab a bcd bc")] == ["abc", "ab", "a", "bcd", "b"]
+
+
+def test_entity_head_regexes_equal_flat_alternations(dev_texts):
+    """Technique and task head regexes (prefix trees) find what the flat longest-first
+    alternation with the same ``(?![\\w\\-])`` lookahead finds, backtracking included."""
+    import json
+    import re
+
+    from kgbuild.nlp.entities import PATTERN_DIR, load_pattern_rules
+    from kgbuild.nlp.rules import literal_alternation
+
+    rules = load_pattern_rules(None)
+    texts = list(dev_texts) + TRICKY
+    rows = [json.loads(line) for line in (PATTERN_DIR / "entities.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    rows = {r["kind"]: r for r in rows if r.get("kind") in ("technique_phrases", "task_phrases")}
+    for kind, rx in (("technique_phrases", rules.technique_rx), ("task_phrases", rules.task_rx)):
+        heads = [*rows[kind]["heads"], *rows[kind].get("task_heads", ())]
+        flat = re.compile(r"\b(" + "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True)) + r")(?![\w\-])")
+        tree = re.compile(r"\b(" + literal_alternation(heads) + r")(?![\w\-])")
+        assert tree.pattern == rx.pattern  # what the loader builds
+        for t in texts:
+            assert [(m.span(1), m.group(1)) for m in tree.finditer(t)] == [(m.span(1), m.group(1)) for m in flat.finditer(t)]
+    # a longer key that fails the lookahead gives way to the longest shorter one
+    tree = re.compile(r"\b(" + literal_alternation(["image", "image classification", "image class"]) + r")(?![\w\-])")
+    assert [m.group(1) for m in tree.finditer("image classification-based image classes image class")] == \
+        ["image", "image", "image class"]
+
+
+
+def test_coined_matches_equal_coined_regex_scan(dev_texts):
+    """``coined_matches`` (the regex tried only at run starts with a later capital) returns what
+    ``COINED_RX.finditer`` returns, lookbehind cases included."""
+    from kgbuild.nlp.entities import COINED_RX, coined_matches
+
+    edge = ["foo_Bar a-B aB A.B. x/AB @AB .AB AB- LoRA+ GPT-4o-mini_X ab.Cd e.g.BERT", "A", "aB", "", "-aB", "ÄBc dX"]
+    for t in list(dev_texts) + TRICKY + edge:
+        assert [(m.span(), m.span(1)) for m in coined_matches(t)] == \
+            [(m.span(), m.span(1)) for m in COINED_RX.finditer(t)], t
+
+
+def test_short_first_possessive_regex_equals_backtracking_one(dev_texts):
+    """``_SHORT_FIRST`` uses possessive runs: same matches as the plain greedy regex."""
+    import re
+
+    from kgbuild.nlp.abbreviations import _SHORT_FIRST
+
+    plain = re.compile(_SHORT_FIRST.pattern.replace("{1,9}+", "{1,9}").replace("{4,150}+", "{4,150}"))
+    assert plain.pattern != _SHORT_FIRST.pattern
+    edge = ["AB (Alpha Beta) ABCDEFGHIJKL (Alpha Beta Gamma) x-AB (Al Be) AB  (Alpha Beta) MASA (Matrix "
+            "Atom Sharing in Attention)", "AB (" + "a" * 200 + ")"]
+    for t in list(dev_texts) + TRICKY + edge:
+        assert [m.span(1) + m.span(2) for m in _SHORT_FIRST.finditer(t)] == \
+            [m.span(1) + m.span(2) for m in plain.finditer(t)], t

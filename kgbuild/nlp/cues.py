@@ -34,7 +34,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kgbuild.errors import ExtractError
-from kgbuild.nlp.rules import CUES_FILE, CUES_KEY, PATTERN_DIR, RELATION_LABELS, load_rules, pattern_file
+from kgbuild.nlp.rules import (CUES_FILE, CUES_KEY, PATTERN_DIR, RELATION_LABELS, literal_alternation, load_rules,
+                               pattern_file)
 from kgbuild.nlp.text import _text
 
 CUE_LABELS = (*RELATION_LABELS, "negation", "proposes", "compared")
@@ -105,8 +106,7 @@ def compile_cues(patterns: list[CuePattern]) -> CueIndex:
     for p in patterns:
         for w in dict.fromkeys(_trigger_key(w) for w in p.first):
             index.setdefault(w, []).append(p)
-    keys = sorted(index, key=len, reverse=True)
-    alternation = r"\b(?:" + "|".join(re.escape(k) for k in keys) + ")"
+    alternation = r"\b" + literal_alternation(index)
     return CueIndex(re.compile(alternation), re.compile(alternation, re.I), index)
 
 

@@ -55,7 +55,7 @@ from ..errors import ExtractError
 from ..jsonl import read_jsonl_objects
 from ..normalize import match_key
 from .abbreviations import char_span_bounds, doc_text, token_boundaries
-from .rules import load_rules
+from .rules import literal_alternation, load_rules
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 PATTERN_DIR = Path(__file__).parent / "patterns"
@@ -332,7 +332,7 @@ class PatternRules:
                     r.title_case_stop_next = frozenset(row.get("stop_next", ()))
                 elif kind == "technique_phrases":
                     all_heads = [*row["heads"], *row.get("task_heads", ())]
-                    heads = "|".join(re.escape(h) for h in sorted(all_heads, key=len, reverse=True))
+                    heads = literal_alternation(all_heads)  # the longest head first, as a prefix tree
                     r.technique_word = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
                     r.technique_rx = re.compile(rf"\b({heads})(?![\w\-])")
                     r.technique_hyphen_heads = frozenset(row.get("need_hyphen", ()))
@@ -352,7 +352,7 @@ class PatternRules:
                 elif kind == "cue_skip":
                     r.cue_skip = r.cue_skip | frozenset(w.lower() for w in row["words"])
                 elif kind == "task_phrases":
-                    heads = "|".join(re.escape(h) for h in sorted(row["heads"], key=len, reverse=True))
+                    heads = literal_alternation(row["heads"])  # the longest head first, as a prefix tree
                     r.task_word = re.compile(rf"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|{row['acronym']})")
                     r.task_rx = re.compile(rf"\b({heads})(?![\w\-])")
                     r.task_stop = frozenset(row.get("stop", ()))
@@ -399,6 +399,31 @@ def load_pattern_rules(pattern_dir: Path | str | None = None) -> PatternRules:
 COINED_RX = re.compile(
     r"(?<![\w\-/@.])(?=[A-Za-z0-9\-.]*?(?:[A-Z][A-Za-z0-9\-.]*?[A-Z]|[a-z0-9][A-Z]))"
     r"([A-Za-z0-9](?:[A-Za-z0-9]|[\-.](?=[A-Za-z0-9]))*\+{0,2})(?![\w\-/@])")
+# Starts of letter/digit/hyphen/dot runs with a capital after their first character: the only
+# places COINED_RX can match (its lookbehind puts a match at a run start, its lookahead needs a
+# second capital or a capital after a lower-case letter/digit in that run).
+_COINED_START = re.compile(r"(?<![A-Za-z0-9\-.])[A-Za-z0-9\-.]+?[A-Z]")
+
+
+def coined_matches(text: str) -> list[re.Match]:
+    """``list(COINED_RX.finditer(text))``, with the regex tried only where it can match.
+
+    Same matches (``tests/test_speed_invariants.py``); scanning every position with the
+    lookahead of COINED_RX was the largest single cost of ``context_spans``."""
+    out = []
+    last = 0
+    match = COINED_RX.match
+    for c in _COINED_START.finditer(text):
+        pos = c.start()
+        if pos < last:
+            continue
+        m = match(text, pos)
+        if m is not None:
+            out.append(m)
+            last = m.end()
+    return out
+
+
 _PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*[A-Z]s$")  # "LLMs", "PLMs", "GNNs"
 _EXPANSION_STYLE = re.compile(r"^(?:[a-z]+[A-Z][a-z]+[A-Z][a-z]*|[a-z][A-Z][a-z])$")
 _UNIT = re.compile(r"^\d+(?:\.\d+)?[A-Za-z]{1,3}$")  # "349GB", "7B"
@@ -970,7 +995,8 @@ class EntityPatterns:
         longs = doc.spans[self.abbreviations_long_key] if self.abbreviations_long_key in doc.spans else []
         inside = [(s.start_char, s.end_char) for s in longs]
         coined_cache = self._coined_cache  # is_coined_name depends on the name alone: memoised
-        for m in COINED_RX.finditer(text):
+        multi = [k for k in known if " " in k]  # multi-word known names, listed once per doc
+        for m in coined_matches(text):
             if inside and any(a <= m.start(1) < b for a, b in inside):
                 continue  # "REcurrent ADaption (READ)": the long form is not a name of its own
             name = m.group(1).rstrip(".")
@@ -984,7 +1010,7 @@ class EntityPatterns:
             if not coined:
                 continue
             start = m.start(1)
-            if any(k.startswith(name + " ") and text.startswith(k, start) for k in known if " " in k):
+            if multi and any(k.startswith(name + " ") and text.startswith(k, start) for k in multi):
                 continue  # "OpenVision" inside the known "OpenVision 2"
             parts = name.split("-")
             if len(parts) > 1 and (parts[0].islower() or parts[-1].lower() in rules.versioned_not_after):

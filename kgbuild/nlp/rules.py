@@ -99,4 +99,33 @@ def load_rules(path: str | Path, *, required: Iterable[str] = ()) -> list[RuleLi
 
 
 __all__ = ["CUES_FILE", "CUES_KEY", "NUMBERS_FILE", "NUMBERS_KEY", "PATTERN_DIR", "RELATION_LABELS",
-           "SLOTS_FILE", "SYSTEM_TYPES", "RuleLine", "load_rules", "pattern_file", "read_jsonl"]
+           "SLOTS_FILE", "SYSTEM_TYPES", "RuleLine", "literal_alternation", "load_rules", "pattern_file",
+           "read_jsonl"]
+
+
+def literal_alternation(keys: Iterable[str]) -> str:
+    """A regex group for the literal ``keys``, written as a prefix tree ("(?:c(?:omp|los)|s(?:imi|upe))").
+
+    Same matches as ``"(?:" + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + ")"``,
+    also with a lookahead after it: at a position the longest key that lets the rest of the
+    pattern match wins (greedy ``?`` tries the longer branch first and backtracks to a key ending
+    earlier). ``re`` does not factor alternations: the flat form tries every key at every
+    position, the tree one branch per character (flat trigger/head alternations of 100+ words
+    were among the largest costs of ``find_cues`` and the entity head scans)."""
+    trie: dict = {}
+    for k in keys:
+        node = trie
+        for ch in k:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a key ends here
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a key ends here: a longer key through a branch wins (greedy ``?``)
+            return "(?:" + body + ")?"
+        return body
+
+    return "(?:" + build(trie) + ")"
