@@ -133,8 +133,7 @@ def distributed_batches(papers: Iterator[Paper], *, client, stats, overrides=Non
 
     _count_rejects(stats)  # before on_resolution: build() refuses an input with no good record
     res = finish()
-    stats.entities = res.entity_count()
-    stats.deferred = res.changes()
+    stats.resolution_built(res)
     if on_resolution is not None:
         on_resolution(res)
     res_fut = client.scatter(res, broadcast=True, hash=False)
@@ -151,10 +150,7 @@ def distributed_batches(papers: Iterator[Paper], *, client, stats, overrides=Non
         part.release()
         fut.release()
         for a in applied:
-            stats.results += a.results
-            stats.claims += a.claims
-            stats.proposes += a.proposes
-            stats.new_papers += a.new_papers
+            stats.add_applied(a)
             counts.update(a.entity_papers)
             yield a
     stats.resolution = res.with_paper_counts(counts)

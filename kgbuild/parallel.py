@@ -310,8 +310,7 @@ def run_parallel(papers: Iterable[Paper], *, stats, workers: int, mode: str, ove
         if progress is not None:
             progress.close()
         res = finish()
-        stats.entities = res.entity_count()
-        stats.deferred = res.changes()
+        stats.resolution_built(res)
         if on_resolution is not None:
             on_resolution(res)
         spill.flush()
@@ -321,10 +320,7 @@ def run_parallel(papers: Iterable[Paper], *, stats, workers: int, mode: str, ove
             init_apply(res)
         try:
             for part in ordered_map(pool, apply_chunk, chunks(spill, out_chunk), window=window, args=(mode,)):
-                stats.results += part.results
-                stats.claims += part.claims
-                stats.proposes += part.proposes
-                stats.new_papers += part.new_papers
+                stats.add_applied(part)
                 counts.update(part.entity_papers)
                 yield part
         finally:

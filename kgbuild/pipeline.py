@@ -85,6 +85,18 @@ class RunStats:
                 line += f"\n  … {len(self.deferred) - 20} more"
         return line
 
+    def resolution_built(self, res) -> None:
+        """Record what pass 1 resolved (entity count, changes an incremental build did not make)."""
+        self.entities = res.entity_count()
+        self.deferred = res.changes()
+
+    def add_applied(self, part) -> None:
+        """Add the counts of one applied chunk (``parallel.Applied``) of pass 2."""
+        self.results += part.results
+        self.claims += part.claims
+        self.proposes += part.proposes
+        self.new_papers += part.new_papers
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d["rejects"] = [r.to_dict() for r in self.rejects]
@@ -227,8 +239,7 @@ def resolved_extractions(input_path: str | Path, *, stats: RunStats, fmt: str | 
         progress.close()
         _count_rejects(stats)
         res = builder.build()
-        stats.entities = res.entity_count()
-        stats.deferred = res.changes()
+        stats.resolution_built(res)
         if on_resolution is not None:
             on_resolution(res)
         spill.flush()
