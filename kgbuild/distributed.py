@@ -6,7 +6,7 @@ process pool:
 1. **map** — the driver reads the inputs (one stream: rejects keep file and line, duplicate ids
    are caught across files) and submits partitions of ``partition_size`` papers. Each task
    extracts its partition (``parallel.extract_chunk``) and *keeps the result on the worker* as
-   compact JSON Lines text; a second, tiny task per partition returns only the names
+   spill frames (``kgbuild.spill``: pickled records); a second, tiny task per partition returns only the names
    (``parallel.names_only``: types, names, aliases per paper) to the driver. The driver never
    holds Docs or full extractions, only one partition of papers on its way out;
 2. **reduce** — the driver learns from the names in input order and builds the ``Resolution``
@@ -56,14 +56,12 @@ def task_names(part) -> tuple[list[Extraction], int]:
 
 def task_rows(part, resolution, papers_per_batch: int, mode: str = "rows") -> list[Applied]:
     """Map 2: apply the resolution to the partition and shape each batch (``GraphRows`` by default)."""
-    import json
-
     from .parallel import apply_resolution
+    from .spill import frames_of, unframe
 
-    lines = [ln for ln in part.lines.split("\n") if ln]
     out = []
-    for batch in chunks(lines, papers_per_batch):
-        resolved = [apply_resolution(resolution, Extraction.from_dict(json.loads(ln))) for ln in batch]
+    for batch in chunks(frames_of(part.frames), papers_per_batch):
+        resolved = [apply_resolution(resolution, unframe(fr)) for fr in batch]
         out.append(shape_output(resolved, mode, is_new=resolution.is_new_paper))
     return out
 

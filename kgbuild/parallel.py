@@ -3,7 +3,7 @@
 The pipeline's two passes (see ``pipeline``) split into map and reduce steps:
 
 1. **map** (worker processes): extract a chunk of papers; return the full extraction records as
-   JSON Lines text (spilled to disk by the driver as they arrive, in input order) and the
+   spill frames (``kgbuild.spill``; written to disk by the driver as they arrive, in input order) and the
    *names only* of each paper (``names_only``: types, names, aliases; no mentions, no facts);
 2. **reduce** (driver): ``learner`` learns from the names and builds the ``Resolution``;
 3. **map** (worker processes, which receive the ``Resolution`` once): apply it to a chunk of
@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from .errors import ReadError
 from .normalize import match_key
 from .records import CanonicalEntity, Entity, Extraction, GraphRows, Paper, Reject
+from .spill import Spill, frame, unframe
 
 
 def default_workers() -> int:
@@ -152,9 +153,9 @@ def init_apply(resolution) -> None:
 
 @dataclass
 class Extracted:
-    """Step-1 output for one chunk: spill text (JSON Lines, one full record per paper) and names."""
+    """Step-1 output for one chunk: spill frames (one full record per paper) and names."""
 
-    lines: str
+    frames: bytes
     names: list[Extraction]
     mentions: int = 0
 
@@ -164,14 +165,14 @@ def extract_chunk(papers: list[Paper], batch_size: int = 256) -> Extracted:
     from .extract import extract_papers
 
     init_extract()
-    parts: list[str] = []
+    parts: list[bytes] = []
     names: list[Extraction] = []
     mentions = 0
     for ex in extract_papers(papers, nlp=_STATE["nlp"], batch_size=batch_size):
-        parts.append(json.dumps(ex.to_dict(), ensure_ascii=False))
+        parts.append(frame(ex))
         names.append(names_only(ex))
         mentions += len(ex.entities)
-    return Extracted("\n".join(parts) + "\n" if parts else "", names, mentions)
+    return Extracted(b"".join(parts), names, mentions)
 
 
 @dataclass
@@ -187,10 +188,10 @@ class Applied:
     entity_papers: Counter = field(default_factory=Counter)
 
 
-def apply_chunk(lines: Sequence[str], mode: str) -> Applied:
+def apply_chunk(frames: Sequence[bytes], mode: str) -> Applied:
     """Step 3 for one chunk (in a worker): resolve each spilled record and shape the output."""
     resolution = _STATE["resolution"]
-    resolved = [apply_resolution(resolution, Extraction.from_dict(json.loads(line))) for line in lines]
+    resolved = [apply_resolution(resolution, unframe(fr)) for fr in frames]
     return shape_output(resolved, mode, is_new=resolution.is_new_paper)
 
 
@@ -271,8 +272,6 @@ def run_parallel(papers: Iterable[Paper], *, stats, workers: int, mode: str, ove
     paper counts at the end. ``base`` continues a saved resolution. ``out_chunk`` sets the output
     batches (500 papers = the pipeline's write batches, so rows are cut as one worker cuts them).
     """
-    import tempfile
-
     workers = max(1, int(workers))
     chunk_size = chunk_size or CHUNK_SIZE
     window = 2 * workers
@@ -290,14 +289,13 @@ def run_parallel(papers: Iterable[Paper], *, stats, workers: int, mode: str, ove
 
     learn, finish = learner(overrides, base=base)
     counts: Counter = Counter()
-    with tempfile.NamedTemporaryFile("w+", encoding="utf-8", suffix=".jsonl", prefix="kgbuild-spill-",
-                                     dir=spill_dir, delete=True) as spill:
+    with Spill(spill_dir) as spill:
         if not small:
             init_extract()  # built once here: forked workers inherit it instead of building their own
         pool = None if small else _pool(workers, init_extract)
         try:
             for part in ordered_map(pool, extract_chunk, chunks(all_papers(), chunk_size), window=window):
-                spill.write(part.lines)
+                spill.write_frames(part.frames, len(part.names))
                 for rec in part.names:
                     learn(rec)
                 stats.papers_read += len(part.names)
@@ -313,13 +311,11 @@ def run_parallel(papers: Iterable[Paper], *, stats, workers: int, mode: str, ove
         stats.resolution_built(res)
         if on_resolution is not None:
             on_resolution(res)
-        spill.flush()
-        spill.seek(0)
         pool = None if small else _pool(workers, init_apply, (res,))
         if pool is None:
             init_apply(res)
         try:
-            for part in ordered_map(pool, apply_chunk, chunks(spill, out_chunk), window=window, args=(mode,)):
+            for part in ordered_map(pool, apply_chunk, chunks(spill.frames(), out_chunk), window=window, args=(mode,)):
                 stats.add_applied(part)
                 counts.update(part.entity_papers)
                 yield part
