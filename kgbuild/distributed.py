@@ -40,7 +40,7 @@ from .parallel import (
     learner,
     shape_output,
 )
-from .records import Extraction, GraphRows, Paper
+from .records import Extraction, GraphRows, Paper, Reject
 
 
 # --------------------------------------------------------------------------- tasks (run on workers)
@@ -49,9 +49,10 @@ def task_extract(papers: list[Paper]):
     return extract_chunk(papers)
 
 
-def task_names(part) -> tuple[list[Extraction], int]:
-    """What the driver needs of a partition for resolution: names only, and the mention count."""
-    return part.names, part.mentions
+def task_names(part) -> tuple[list[Extraction], int, list[Reject]]:
+    """What the driver needs of a partition for resolution: names only, the mention count, and
+    the papers whose extraction raised (rejects with file and line)."""
+    return part.names, part.mentions, part.rejects
 
 
 def task_rows(part, resolution, papers_per_batch: int, mode: str = "rows") -> list[Applied]:
@@ -115,7 +116,8 @@ def distributed_batches(papers: Iterator[Paper], *, client, stats, overrides=Non
 
     def drain(limit: int) -> None:
         while len(name_futs) > limit:
-            names, mentions = name_futs.popleft().result()
+            names, mentions, rejects = name_futs.popleft().result()
+            stats.rejects.extend(rejects)
             for rec in names:
                 learn(rec)
             stats.papers_read += len(names)

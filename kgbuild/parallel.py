@@ -158,21 +158,24 @@ class Extracted:
     frames: bytes
     names: list[Extraction]
     mentions: int = 0
+    rejects: list[Reject] = field(default_factory=list)  # papers whose extraction raised
 
 
 def extract_chunk(papers: list[Paper], batch_size: int = 256) -> Extracted:
-    """Step 1 for one chunk (in a worker): extract, serialise, and keep the names."""
-    from .extract import extract_papers
+    """Step 1 for one chunk (in a worker): extract, serialise, and keep the names. A paper that
+    makes extraction raise becomes a reject (file, line, reason), as in one process."""
+    from .extract import extract_isolated
 
     init_extract()
     parts: list[bytes] = []
     names: list[Extraction] = []
+    rejects: list[Reject] = []
     mentions = 0
-    for ex in extract_papers(papers, nlp=_STATE["nlp"], batch_size=batch_size):
+    for ex in extract_isolated(papers, rejects=rejects, nlp=_STATE["nlp"], batch_size=batch_size):
         parts.append(frame(ex))
         names.append(names_only(ex))
         mentions += len(ex.entities)
-    return Extracted(b"".join(parts), names, mentions)
+    return Extracted(b"".join(parts), names, mentions, rejects)
 
 
 @dataclass
@@ -296,6 +299,7 @@ def run_parallel(papers: Iterable[Paper], *, stats, workers: int, mode: str, ove
         try:
             for part in ordered_map(pool, extract_chunk, chunks(all_papers(), chunk_size), window=window):
                 spill.write_frames(part.frames, len(part.names))
+                stats.rejects.extend(part.rejects)
                 for rec in part.names:
                     learn(rec)
                 stats.papers_read += len(part.names)

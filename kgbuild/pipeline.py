@@ -160,43 +160,9 @@ def iter_extractions(input_path, *, rejects: list[Reject], fmt: str | None = Non
     ``Extraction`` per good paper."""
     papers = iter_papers(input_path, fmt=fmt, rejects=rejects)
     # a paper that makes extraction raise becomes a reject, not a crash of the whole run
-    yield from _extract_isolated(papers, rejects=rejects, nlp=nlp, batch_size=batch_size)
+    from .extract import extract_isolated
 
-
-def _extract_isolated(papers: Iterable, *, rejects: list[Reject], nlp=None,
-                      batch_size: int = 256) -> Iterator[Extraction]:
-    """``extract.extract_papers``, but a paper that makes extraction raise costs that paper only.
-
-    Papers go through in batches as usual; a batch that raises is redone one paper at a time and
-    each paper that still fails becomes ``Reject(file, line, "extraction failed: ...")``. The
-    reader's limits keep the known bad inputs out; this is the net for unknown ones.
-    """
-    from itertools import islice
-
-    from .extract import extract_papers
-    from .read import EXTRACT_FAILED
-
-    it = iter(papers)
-    while True:
-        chunk = list(islice(it, batch_size))
-        if not chunk:
-            return
-        if nlp is None:  # build the pipeline once, not once per batch
-            from .nlp import build_nlp
-
-            nlp = build_nlp()
-        try:
-            done = list(extract_papers(chunk, nlp=nlp, batch_size=batch_size))
-        except Exception:  # noqa: BLE001 - isolated below, paper by paper
-            done = []
-            for paper in chunk:
-                try:
-                    done.extend(extract_papers([paper], nlp=nlp, batch_size=1))
-                except Exception as exc:  # noqa: BLE001 - becomes this paper's reject
-                    detail = f"{type(exc).__name__}: {exc}".replace("\n", " ")[:160]
-                    rejects.append(Reject(paper.source, paper.line, f"{EXTRACT_FAILED}: {detail}",
-                                          paper.title[:80]))
-        yield from done
+    yield from extract_isolated(papers, rejects=rejects, nlp=nlp, batch_size=batch_size)
 
 
 def resolution_builder(overrides: str | Path | None = None):
