@@ -112,6 +112,7 @@ _REQUIRED = (
     "skip:unnamed-baseline", "list:more-names", "dataset:paren-open",
     "dataset:paren-inner", "dataset:paren-inner-lead", "list:sys-coordination", "list:aside",
     "subject:not-a-name", "subject:from-aside", "subject:object-of-verb", "subject:baseline-coordination",
+    "skip:fraction", "subject:names-benchmark", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
 )
 
 
@@ -347,7 +348,7 @@ def _first_subject(before: list[_Mention], start: int, n_start: int, text: str, 
     """The first system from ``start`` that is not in a prepositional phrase, a list after one,
     a generic head ("PEFT methods") or a parenthetical aside."""
     skipped_end = -1
-    list_gap = _rx("subject:list-gap")
+    list_gap, names_benchmark = _rx("subject:list-gap"), _rx("subject:names-benchmark")
     for i, m in enumerate(before):
         if m.start < start:
             continue
@@ -355,6 +356,7 @@ def _first_subject(before: list[_Mention], start: int, n_start: int, text: str, 
         if ((_NON_SUBJECT_BEFORE.search(lead) and not _CLAUSE_OPENER.search(lead))
                 or _rx("subject:object-of-verb").search(lead)
                 or _GENERIC_HEAD.match(text, m.end)
+                or names_benchmark.match(text, m.end)
                 or _CLASS_APPOSITIVE.match(text, m.end)
                 or _in_parenthetical(m, systems, text, start)
                 or (skipped_end >= 0 and list_gap.fullmatch(text, skipped_end, m.start))):
@@ -703,6 +705,16 @@ def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[
     datasets = [m for m in mentions if m.type == "Dataset"]
     metrics = [m for m in mentions if m.type == "Metric"]
     names = [m for m in mentions if m.type != "Metric"]
+    own = {match_key(p) for p in proposed}
+    if any(match_key(d.name) in own for d in datasets):
+        datasets = [d for d in datasets if match_key(d.name) not in own]  # "CVPT" typed Dataset: never a setting
+    framed = _frame_datasets(text, mentions)
+    if framed:
+        # "on the Video ChatGPT benchmark": the whole name is the dataset, "ChatGPT" no subject
+        systems = [m for m in systems if not any(f.start <= m.start and m.end <= f.end for f in framed)]
+        datasets = sorted([*datasets, *framed])
+        names = sorted([*[m for m in names if not any(f.start <= m.start and m.end <= f.end for f in framed)],
+                        *framed])
     sents = _sentences(doc)
     title_end = text.find("\n")
     nums = _numbers(doc.spans[NUMBERS_KEY], text, sents, title_end, names)
@@ -729,12 +741,39 @@ def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[
     return out
 
 
+_FRAMED = "Dataset:frame"  # the type of a dataset read from its frame (named in the decision chain)
+
+
+def _frame_datasets(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Datasets no entity rule knows, named by their frame: "on the MSCOCO-2017 5K dataset", "on the
+    most challenging Humanoid environment" (rules ``dataset:frame-word`` / ``dataset:frame-name``).
+    Only the results' dataset slot reads them; a name that overlaps a recognised dataset, metric or
+    task, or that is exactly a recognised system, is left to the entity rules."""
+    out: list[_Mention] = []
+    frame_name, stop = _rx("dataset:frame-name"), _rx("dataset:frame-stop")
+    for w in _rx("dataset:frame-word").finditer(text):
+        start = max(0, w.start() - 100)
+        m = frame_name.search(text, start, w.start())
+        if m is None:
+            continue
+        s, e = m.span("name")
+        name = m.group("name")
+        if stop.match(name.split()[0]) or name.replace(" ", "").isdigit():
+            continue
+        if any(x.start < e and s < x.end and (x.type not in SYSTEM_TYPES or (x.start == s and x.end == e))
+               for x in mentions):
+            continue
+        out.append(_Mention(s, e, name, _FRAMED))
+    return out
+
+
 def _numbers(spans: Any, text: str, sents: list[tuple[int, int]], title_end: int,
              names: list[_Mention]) -> list[_Num]:
     """The numbers of the abstract (not the title, not inside a name), with their sentence."""
     out: list[_Num] = []
     si = 0
     mi = 0
+    fraction = _rx("skip:fraction")
     for sp in spans:
         written = sp.kb_id_
         s, e = number_offsets(sp, text)
@@ -748,6 +787,10 @@ def _numbers(spans: Any, text: str, sents: list[tuple[int, int]], title_end: int
             mi += 1
         if mi < len(names) and names[mi].start < e and s < names[mi].end:
             continue  # part of a name: "GPT-3", "LLaMA2-7B", "DAVIS 2017"
+        if sp.label_ == "NUM" and "/" in text[max(0, s - 1):e + 1]:
+            f = fraction.search(text, max(0, s - 4), min(len(text), e + 5))
+            if f is not None and f.start() <= s < f.end() and int(f.group("num")) < int(f.group("den")):
+                continue  # "the 1/4, 1/2 and full split": a setting, not a figure
         out.append(_Num(s, e, sp.start_char, sp.end_char, written, sp.label_, sp.id_ or f"number:{sp.label_}", si))
     return out
 
@@ -814,6 +857,8 @@ def _result(n: _Num, slot: _Slot | None, group: list[_Num], k: int, sent: tuple[
         if slot is not None and slot.dataset_rule == "dataset:pair-lead" and ds is not None:
             ds_rule = "dataset:pair-lead"
     chain = [n.rule, keep_rule, *how.split(" + "), ds_rule]
+    if ds is not None and ds.type == _FRAMED:
+        chain.append("dataset:frame-name")
     if metric_rule and metric_rule != keep_rule:
         chain.append(metric_rule)
     decisions = tuple(x for x in chain if x)
