@@ -112,7 +112,7 @@ _REQUIRED = (
     "skip:unnamed-baseline", "list:more-names", "dataset:paren-open",
     "dataset:paren-inner", "dataset:paren-inner-lead", "list:sys-coordination", "list:aside",
     "subject:not-a-name", "subject:from-aside", "subject:object-of-verb", "subject:baseline-coordination",
-    "skip:fraction", "subject:names-benchmark", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
+    "skip:fraction", "subject:names-benchmark", "list:metric-lead", "list:dataset-after-respectively", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
 )
 
 
@@ -139,6 +139,7 @@ class _Slot:
     dataset: _Mention | None = None
     dataset_rule: str = ""
     keep: bool = True
+    metric: str | None = None  # "73.93% and 74.21% for HR@10 and NDCG@10, respectively"
 
 
 def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Mention]) -> tuple[bool, str | None, str]:
@@ -521,7 +522,7 @@ def _more_names(co: list[_Mention], text: str) -> bool:
 
 
 def _respectively(nums: list[_Num], sent: tuple[int, int], text: str, systems: list[_Mention],
-                  datasets: list[_Mention], slots: dict[int, _Slot]) -> None:
+                  datasets: list[_Mention], metrics: list[_Mention], slots: dict[int, _Slot]) -> None:
     """"A, B and C on D1, D2 and D3, respectively", "0.148 and 0.143 for DoRA and LoRA,
     respectively", "X and Y achieve A and B, respectively": the i-th number goes with the i-th
     member of each list of the same length."""
@@ -570,6 +571,22 @@ def _respectively(nums: list[_Num], sent: tuple[int, int], text: str, systems: l
                     and _rx("list:dataset-lead").fullmatch(text, owners[-1].end, d.start)):
                 dsets = _coordinated(datasets, j, text, resp.start())
             break
+    measures: list[_Mention] | None = None
+    for j, m in enumerate(metrics):
+        if m.start >= end and m.end <= resp.start():
+            if _rx("list:metric-lead").fullmatch(text, end, m.start):
+                co = _coordinated(metrics, j, text, resp.start())
+                measures = co if len(co) == k else None
+            break
+    if dsets is None and (owners is not None or measures is not None):
+        # "73.93% and 74.21% for HR@10 and NDCG@10, respectively, on the Tmall datasets"
+        for j, d in enumerate(datasets):
+            if d.start >= resp.end():
+                if d.end <= sent[1] and _rx("list:dataset-after-respectively").fullmatch(text, resp.end(), d.start):
+                    co = _coordinated(datasets, j, text, sent[1])
+                    if len(co) == 1 and not _more_names(co, text):
+                        dsets = co
+                break
     ambiguous = False
     if dsets is None:
         # "Evaluated on Cora, Citeseer, and PubMed, X achieves 82.5%, 72.5%, and 81.6%, respectively"
@@ -583,10 +600,12 @@ def _respectively(nums: list[_Num], sent: tuple[int, int], text: str, systems: l
     if dsets is not None and (len(dsets) not in (1, k) or (
             len(dsets) == 1 and _more_names(dsets, text))):
         dsets, ambiguous = None, True  # "on SQuAD and NewsQA" with NewsQA unrecognised: which is whose?
-    if owners is None and dsets is None and not ambiguous:
+    if owners is None and dsets is None and measures is None and not ambiguous:
         return
     for pos, i in enumerate(chain):
         slot = slots.setdefault(i, _Slot())
+        if measures is not None:
+            slot.metric = measures[pos].name
         if owners is not None:
             slot.subject, slot.subject_rule = owners[pos].name, owner_rule
         if dsets is not None:
@@ -729,7 +748,7 @@ def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[
         group = nums[i:j]
         sent = sents[group[0].sent]
         slots: dict[int, _Slot] = {}
-        _respectively(group, sent, text, systems, datasets, slots)
+        _respectively(group, sent, text, systems, datasets, metrics, slots)
         _parallel_datasets(group, sent, text, datasets, slots)
         _vs_pairs(group, sent, text, systems, proposed, names, slots)
         for k, n in enumerate(group):
@@ -835,7 +854,9 @@ def _result(n: _Num, slot: _Slot | None, group: list[_Num], k: int, sent: tuple[
     if subject is None:
         return None
     value = parse_value(n.value)
-    if quantity:
+    if slot is not None and slot.metric:
+        metric, metric_rule = slot.metric, "metric:respectively"
+    elif quantity:
         metric, metric_rule = quantity, keep_rule
     else:
         metric, metric_rule = _metric_for(s, ctx_end, sent, text, metrics)
