@@ -113,7 +113,7 @@ _REQUIRED = (
     "dataset:paren-inner", "dataset:paren-inner-lead", "list:sys-coordination", "list:aside",
     "subject:not-a-name", "subject:from-aside", "subject:object-of-verb", "subject:baseline-coordination",
     "skip:fraction", "subject:names-benchmark", "list:metric-lead", "list:dataset-after-respectively",
-    "dataset:earlier-sentence", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
+    "dataset:earlier-sentence", "keep:named-measure", "dataset:coordinated-measures", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
 )
 
 
@@ -196,6 +196,9 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
             metric_near, _ = _metric_for(s, e, sent, text, metrics, entity_only=True)
             if metric_near is not None:
                 return True, None, "keep:metric-entity"
+        named = _rx("keep:named-measure").search(before)
+        if named:
+            return True, named.group("metric"), "keep:named-measure"
         if decimal and _rx("keep:score-lead").search(before):
             return True, None, "keep:score-lead"
         if signed and _rx("keep:plain-score-after").match(after):
@@ -426,6 +429,9 @@ def _dataset_for(n: _Num, ctx_end: int, sent: tuple[int, int], text: str, datase
             if len(after) > 1 and _rx("list:gap").fullmatch(text, d.end, after[1].start):
                 return None, "dataset:ambiguous-coordination"
             return d, "dataset:after"
+        if chain_end is None and d.start - ctx_end <= 120 and _rx("dataset:coordinated-measures").fullmatch(
+                text, ctx_end, d.start):
+            return d, "dataset:coordinated-measures"
     if not after and _rx("dataset:unknown-after").match(text, ctx_end, min(sent[1], ctx_end + 60)):
         return None, "dataset:unknown-after"
     # "On SST-2, X improves by +1.2%": the last dataset named before, in the same clause, and not
@@ -905,7 +911,7 @@ def _result(n: _Num, slot: _Slot | None, group: list[_Num], k: int, sent: tuple[
         if slot is not None and slot.dataset_rule == "dataset:pair-lead" and ds is not None:
             ds_rule = "dataset:pair-lead"
         if ds is None and ds_rule == "dataset:none" and earlier is not None and (
-                not quantity or quantity == "improvement"):
+                not quantity or quantity == "improvement" or keep_rule == "keep:named-measure"):
             ds, ds_rule = earlier, "dataset:earlier-sentence"
     chain = [n.rule, keep_rule, *how.split(" + "), ds_rule]
     if ds is not None and ds.type == _FRAMED:
