@@ -113,7 +113,9 @@ _REQUIRED = (
     "dataset:paren-inner", "dataset:paren-inner-lead", "list:sys-coordination", "list:aside",
     "subject:not-a-name", "subject:from-aside", "subject:object-of-verb", "subject:baseline-coordination",
     "skip:fraction", "subject:names-benchmark", "list:metric-lead", "list:dataset-after-respectively",
-    "dataset:earlier-sentence", "keep:named-measure", "dataset:coordinated-measures", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
+    "dataset:earlier-sentence", "keep:named-measure", "dataset:coordinated-measures",
+    "pair:up-literal-cue", "pair:up-evaluative-cue", "keep:duration-after", "keep:duration-before", "keep:paren-measure-before",
+    "subject:self-reference-lead", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
 )
 
 
@@ -169,9 +171,18 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
     if _rx("skip:unnamed-baseline").match(after) and _rx("subject:baseline-lead").search(before):
         return False, None, "skip:unnamed-baseline"
     if unit == "NUM":
-        if _rx("skip:year").match(written) or _rx("skip:reference-before").search(before) or (
-                _rx("skip:bracket-before").search(before) and not written.startswith(("+", "-"))):
+        if _rx("skip:year").match(written) or _rx("skip:reference-before").search(before):
             return False, None, "skip:reference"
+        if _rx("skip:bracket-before").search(before) and not written.startswith(("+", "-")):
+            if not _rx("keep:paren-measure-before").search(before):
+                return False, None, "skip:reference"
+            duration = _rx("keep:duration-after").match(after)
+            if duration:
+                return True, f"time ({_time_unit(duration.group('unit'))})", "keep:duration-after"
+            return True, None, "keep:paren-measure-before"
+        duration = _rx("keep:duration-after").match(after)
+        if duration and _rx("keep:duration-before").search(before):
+            return True, f"time ({_time_unit(duration.group('unit'))})", "keep:duration-after"
         unit_word = _rx("keep:throughput-unit").match(after)
         if unit_word:
             return True, unit_word.group("unit"), "keep:throughput-unit"
@@ -214,6 +225,16 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
     if unit == "%" and _rx("skip:data-fraction-after").match(after):
         return False, None, "skip:data-fraction-after"
     return True, None, f"keep:unit-{unit if unit == '%' else 'times'}"
+
+
+_TIME_UNITS = {"ms": "ms", "millisecond": "ms", "s": "seconds", "sec": "seconds", "second": "seconds",
+               "min": "minutes", "minute": "minutes", "h": "hours", "hr": "hours", "hour": "hours", "day": "days"}
+
+
+def _time_unit(word: str) -> str:
+    """"secs" -> "seconds", "ms" -> "ms": the scale word that goes into the metric string."""
+    w = word.lower()
+    return _TIME_UNITS.get(w) or _TIME_UNITS.get(w.rstrip("s"), w)
 
 
 def _few_parameters(before: str, after: str) -> bool:
@@ -323,6 +344,9 @@ def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_
         name = _first_subject(in_clause, clause, n_start, text, systems, proposed)
         if name is not None:
             return name, "subject:clause"
+    if proposed and before and (lead := _rx("subject:self-reference-lead").match(text, sent[0], n_start)) and (
+            lead.end() <= before[0].start):
+        return proposed[0], "subject:self-reference-lead"
     name = _first_subject(before, sent[0], n_start, text, systems, proposed)
     if name is not None:
         return name, "subject:sentence"
@@ -719,6 +743,9 @@ def _vs_pairs(nums: list[_Num], sent: tuple[int, int], text: str, systems: list[
         elif _rx("pair:down-cue").search(lead[-80:]):
             subject_higher = False
             direction = "pair:down-cue"
+        elif _rx("pair:up-literal-cue").search(lead[-80:]) and not _rx("pair:up-evaluative-cue").search(lead[-80:]):
+            subject_higher = True
+            direction = "pair:up-literal-cue"
         elif _rx("pair:up-cue").search(lead[-80:]):
             subject_higher = not lower_better
             direction = "pair:up-cue"
