@@ -115,7 +115,7 @@ _REQUIRED = (
     "skip:fraction", "subject:names-benchmark", "list:metric-lead", "list:dataset-after-respectively",
     "dataset:earlier-sentence", "keep:named-measure", "dataset:coordinated-measures",
     "pair:up-literal-cue", "pair:up-evaluative-cue", "keep:duration-after", "keep:duration-before", "keep:paren-measure-before",
-    "subject:self-reference-lead", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
+    "subject:self-reference-lead", "metric:measure-word-after", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
 )
 
 
@@ -207,6 +207,8 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
             metric_near, _ = _metric_for(s, e, sent, text, metrics, entity_only=True)
             if metric_near is not None:
                 return True, None, "keep:metric-entity"
+        if decimal and _rx("metric:measure-word-after").match(text, n.e, sent[1]):
+            return True, None, "metric:measure-word-after"
         named = _rx("keep:named-measure").search(before)
         if named:
             return True, named.group("metric"), "keep:named-measure"
@@ -260,6 +262,9 @@ def _metric_for(n_start: int, n_end: int, sent: tuple[int, int], text: str, metr
                 return m.name, "metric:before-gap"
     if entity_only:
         return None, ""
+    word = _rx("metric:measure-word-after").match(text, n_end, sent[1])
+    if word:
+        return word.group("metric"), "metric:measure-word-after"
     after = text[n_end:min(sent[1], n_end + 60)]
     before = text[max(sent[0], n_start - 60):n_start]
     for rule in _quantity_rules():
