@@ -115,7 +115,8 @@ _REQUIRED = (
     "skip:fraction", "subject:names-benchmark", "list:metric-lead", "list:dataset-after-respectively",
     "dataset:earlier-sentence", "keep:named-measure", "dataset:coordinated-measures",
     "pair:up-literal-cue", "pair:up-evaluative-cue", "keep:duration-after", "keep:duration-before", "keep:paren-measure-before",
-    "subject:self-reference-lead", "metric:measure-word-after", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
+    "subject:self-reference-lead", "metric:measure-word-after",
+    "keep:measure-noun-before", "keep:paren-metric", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
 )
 
 
@@ -174,6 +175,9 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
         if _rx("skip:year").match(written) or _rx("skip:reference-before").search(before):
             return False, None, "skip:reference"
         if _rx("skip:bracket-before").search(before) and not written.startswith(("+", "-")):
+            paren_metric = _rx("keep:paren-metric")
+            if any(m.end <= s and m.end >= s - 30 and paren_metric.fullmatch(text, m.end, s) for m in metrics):
+                return True, None, "keep:paren-metric"  # "SSIM (0.931)"
             if not _rx("keep:paren-measure-before").search(before):
                 return False, None, "skip:reference"
             duration = _rx("keep:duration-after").match(after)
@@ -209,6 +213,8 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
                 return True, None, "keep:metric-entity"
         if decimal and _rx("metric:measure-word-after").match(text, n.e, sent[1]):
             return True, None, "metric:measure-word-after"
+        if decimal and _rx("keep:measure-noun-before").search(before):
+            return True, None, "keep:measure-noun-before"
         named = _rx("keep:named-measure").search(before)
         if named:
             return True, named.group("metric"), "keep:named-measure"
