@@ -328,9 +328,11 @@ def _baseline_for(n_start: int, sent: tuple[int, int], text: str, systems: list[
 
 
 def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_Mention],
-                 proposed: list[str], names: list[_Mention]) -> tuple[str | None, str]:
+                 proposed: list[str], names: list[_Mention],
+                 metrics: list[_Mention] = ()) -> tuple[str | None, str]:  # type: ignore[assignment]
     """Who the number belongs to, and the id of the rule that decided (``names``: every
-    recognised name, so a dataset inside a gap or before a parenthesis is known)."""
+    recognised name, so a dataset inside a gap or before a parenthesis is known; ``metrics``: a
+    Metric right before the parenthesis, "SSIM (0.931)", is no unknown owner)."""
     before = [m for m in systems if m.end <= n_start and m.start >= sent[0]]
     lead_text = text[max(sent[0], n_start - 100):n_start]
     if before:
@@ -344,7 +346,8 @@ def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_
         if _rx("subject:relative-about").fullmatch(gap):
             return last.name, "subject:relative-about"
     if _rx("subject:unknown-paren-owner").search(lead_text) and not any(
-            m.end <= n_start and not text[m.end:n_start].strip(" (+~") for m in names if m.end > n_start - 40):
+            m.end <= n_start and not text[m.end:n_start].strip(" (+~") for group in (names, metrics)
+            for m in group if m.end > n_start - 40):
         return None, "subject:unknown-paren-owner"  # "LoRA+ (90.2%)" with LoRA+ unrecognised
     # "X achieves A while Y achieves B": the number's own clause first
     clause = _clause_start(n_start, sent, text)
@@ -921,7 +924,7 @@ def _result(n: _Num, slot: _Slot | None, group: list[_Num], k: int, sent: tuple[
                 subject, how = _subject_for(n.span_start, sent, text, systems, proposed, names)
                 how += " + subject:from-same"
         else:
-            subject, how = _subject_for(s, sent, text, systems, proposed, names)
+            subject, how = _subject_for(s, sent, text, systems, proposed, names, metrics)
     if subject is None:
         return None
     value = parse_value(n.value)
