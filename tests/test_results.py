@@ -16,7 +16,7 @@ import pytest
 from kgbuild.errors import ExtractError
 from kgbuild.extract import doc_to_extraction
 from kgbuild.nlp import build_nlp
-from kgbuild.nlp.numbers import load_number_patterns
+from kgbuild.nlp.numbers import find_numbers, load_number_patterns
 from kgbuild.nlp.results import RESULTS_FILE, _REQUIRED, load_result_rules
 from kgbuild.nlp.rules import PATTERN_DIR
 from kgbuild.records import Paper
@@ -112,3 +112,30 @@ def test_number_patterns_need_unique_ids(tmp_path):
     with pytest.raises(ExtractError, match=r"claims-numbers\.jsonl:2: duplicate rule id"):
         load_number_patterns(p)
     assert [p.id for p in load_number_patterns()][0] == "number:from-to"
+
+
+def test_no_number_starts_inside_a_hyphenated_name_but_a_gain_after_a_word_does():
+    """"Gemma-6X", "LCWJ-1x": digits after a hyphen inside a name are no figures (they gave bogus
+    6x / 1x results); "CTR+2.9%/CPM+2.1%" (dev-D-036) are gains; TeX "\\sim3%" is still read."""
+    pats = load_number_patterns()
+    values = [(n.value, n.unit) for n in find_numbers("comparable to Gemma-6X and LCWJ-1x, GPT-4 (+5.1%)", pats)]
+    assert values == [("+5.1", "%")]
+    values = [(n.value, n.unit) for n in find_numbers("the improvement of CTR+2.9%/CPM+2.1%/GMV+1.5% online", pats)]
+    assert values == [("2.9", "%"), ("2.1", "%"), ("1.5", "%")]
+    assert [(n.value, n.unit) for n in find_numbers("a gain of \\sim3% on X", pats)] == [("3", "%")]
+
+
+def test_words_prefilter_never_changes_what_a_rule_matches():
+    """A rule's ``words`` only spare a regex search: every match of the regex contains one of them."""
+    from kgbuild.nlp.results import _rules
+    for rule in _rules().values():
+        for w in rule.words:
+            assert w == w.lower()
+    samples = ["the previous best score of 83.4", "LoRA+ (", "improves the ", "helping a ", "speeds up the ",
+               "on the GLUE benchmark", "prior SOTA accuracy of "]
+    for rule in _rules().values():
+        if not rule.words:
+            continue
+        for s in samples:
+            if rule.regex.search(s):
+                assert any(w in s.lower() for w in rule.words), (rule.id, s)

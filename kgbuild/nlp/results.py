@@ -58,6 +58,7 @@ class ResultRule:
     regex: re.Pattern[str]
     metric: str | None = None
     side: str | None = None
+    words: tuple[str, ...] = ()  # literal starts looked up before the regex is tried (lower case)
 
 
 def load_result_rules(path: str | Path | None = None) -> dict[str, ResultRule]:
@@ -67,7 +68,11 @@ def load_result_rules(path: str | Path | None = None) -> dict[str, ResultRule]:
     rules: dict[str, ResultRule] = {}
     for line in load_rules(Path(path) if path else PATTERN_DIR / RESULTS_FILE, required=("regex",)):
         flags = re.I if "i" in line.fields.get("flags", "i") else 0
-        rules[line.id] = ResultRule(line.id, line.regex(flags=flags), line.fields.get("metric"), line.fields.get("side"))
+        words = line.fields.get("words", [])
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise ExtractError(f"{line.where()}: rule {line.id!r}: 'words' must be a list of non-empty strings")
+        rules[line.id] = ResultRule(line.id, line.regex(flags=flags), line.fields.get("metric"), line.fields.get("side"),
+                                    tuple(w.lower() for w in words))
     return rules
 
 
@@ -93,6 +98,16 @@ def _rx(rule_id: str) -> re.Pattern[str]:
     except KeyError:
         _PATTERNS.update({k: r.regex for k, r in _rules().items()})
         return _PATTERNS[rule_id]
+
+
+def _may(rule_id: str, s: str) -> bool:
+    """Can rule ``rule_id`` match in ``s``? False only when the rule lists ``words`` (literal
+    parts every match contains) and none occurs in ``s``: a substring test spares a regex search."""
+    words = _rules()[rule_id].words
+    if not words:
+        return True
+    low = s.lower()
+    return any(w in low for w in words)
 
 
 _REQUIRED = (
@@ -167,7 +182,7 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
         if unit in ("M", "B") and _rx("keep:model-size-after").match(after):
             return True, f"parameters ({unit})", "keep:model-size-after"
         return False, None, "skip:count"
-    if _rx("skip:previous-score").search(before):
+    if _may("skip:previous-score", before) and _rx("skip:previous-score").search(before):
         return False, None, "skip:previous-score"
     if _rx("skip:unnamed-baseline").match(after) and _rx("subject:baseline-lead").search(before):
         return False, None, "skip:unnamed-baseline"
@@ -345,7 +360,7 @@ def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_
         # "outperforms GPT-4, which is 100x larger": the relative clause is about the name before it
         if _rx("subject:relative-about").fullmatch(gap):
             return last.name, "subject:relative-about"
-    if _rx("subject:unknown-paren-owner").search(lead_text) and not any(
+    if _may("subject:unknown-paren-owner", lead_text) and _rx("subject:unknown-paren-owner").search(lead_text) and not any(
             m.end <= n_start and not text[m.end:n_start].strip(" (+~") for group in (names, metrics)
             for m in group if m.end > n_start - 40):
         return None, "subject:unknown-paren-owner"  # "LoRA+ (90.2%)" with LoRA+ unrecognised
@@ -397,7 +412,7 @@ def _first_subject(before: list[_Mention], start: int, n_start: int, text: str, 
             continue
         lead = text[max(start, m.start - 40):m.start]  # the rules look at the words right before
         if ((_NON_SUBJECT_BEFORE.search(lead) and not _CLAUSE_OPENER.search(lead))
-                or _rx("subject:object-of-verb").search(lead)
+                or (_may("subject:object-of-verb", lead) and _rx("subject:object-of-verb").search(lead))
                 or _GENERIC_HEAD.match(text, m.end)
                 or names_benchmark.match(text, m.end)
                 or _CLASS_APPOSITIVE.match(text, m.end)
@@ -842,10 +857,20 @@ def _frame_datasets(text: str, mentions: list[_Mention]) -> list[_Mention]:
     Only the results' dataset slot reads them; a name that overlaps a recognised dataset, metric or
     task, or that is exactly a recognised system, is left to the entity rules."""
     out: list[_Mention] = []
+    rule = _rules()["dataset:frame-word"]
+    lower = text.lower()
+    starts = sorted(i for word in rule.words for i in _find_all(lower, word))
+    if not starts:
+        return out
     frame_name, stop = _rx("dataset:frame-name"), _rx("dataset:frame-stop")
-    for w in _rx("dataset:frame-word").finditer(text):
-        start = max(0, w.start() - 100)
-        m = frame_name.search(text, start, w.start())
+    for at in starts:
+        if at == 0 or text[at - 1].isalnum() or not rule.regex.match(text, at):
+            continue
+        the = text.rfind(" the ", max(0, at - 100), at)  # the frame is "PREP the ... NAME WORD"
+        if the <= 0:
+            continue
+        prep = text.rfind(" ", 0, the) + 1
+        m = frame_name.match(text, prep, at)
         if m is None:
             continue
         s, e = m.span("name")
@@ -856,6 +881,15 @@ def _frame_datasets(text: str, mentions: list[_Mention]) -> list[_Mention]:
                for x in mentions):
             continue
         out.append(_Mention(s, e, name, _FRAMED))
+    return out
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    """Every offset of ``word`` in ``text`` (``str.find``: C speed)."""
+    out, i = [], text.find(word)
+    while i != -1:
+        out.append(i)
+        i = text.find(word, i + 1)
     return out
 
 
