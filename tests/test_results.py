@@ -139,3 +139,10 @@ def test_words_prefilter_never_changes_what_a_rule_matches():
         for s in samples:
             if rule.regex.search(s):
                 assert any(w in s.lower() for w in rule.words), (rule.id, s)
+
+
+def test_rule_with_bad_words_is_rejected_with_file_and_line(tmp_path):
+    p = tmp_path / "results.jsonl"
+    p.write_text('{"id": "a", "regex": "x", "words": "x"}\n')
+    with pytest.raises(ExtractError, match=r"results\.jsonl:1: rule 'a': 'words' must be a list"):
+        load_result_rules(p)
