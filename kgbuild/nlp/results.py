@@ -131,7 +131,7 @@ _REQUIRED = (
     "dataset:earlier-sentence", "keep:named-measure", "dataset:coordinated-measures",
     "pair:up-literal-cue", "pair:up-evaluative-cue", "keep:duration-after", "keep:duration-before", "keep:paren-measure-before",
     "subject:self-reference-lead", "metric:measure-word-after",
-    "keep:measure-noun-before", "keep:paren-metric", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
+    "keep:measure-noun-before", "keep:paren-metric", "dataset:metric-modifier", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
 )
 
 
@@ -860,8 +860,6 @@ def _frame_datasets(text: str, mentions: list[_Mention]) -> list[_Mention]:
     rule = _rules()["dataset:frame-word"]
     lower = text.lower()
     starts = sorted(i for word in rule.words for i in _find_all(lower, word))
-    if not starts:
-        return out
     frame_name, stop = _rx("dataset:frame-name"), _rx("dataset:frame-stop")
     for at in starts:
         if at == 0 or text[at - 1].isalnum() or not rule.regex.match(text, at):
@@ -881,6 +879,19 @@ def _frame_datasets(text: str, mentions: list[_Mention]) -> list[_Mention]:
                for x in mentions):
             continue
         out.append(_Mention(s, e, name, _FRAMED))
+    modifier = _rx("dataset:metric-modifier")
+    for x in mentions:
+        # "the wikitext2 perplexity": a name of letters and digits right before a Metric
+        if x.type != "Metric" or x.start < 2 or text[x.start - 1] != " ":
+            continue
+        word_start = text.rfind(" ", 0, x.start - 1) + 1
+        if word_start >= x.start - 1 or not text.startswith("the ", max(0, word_start - 4)):
+            continue
+        m = modifier.fullmatch(text, word_start, x.start - 1)
+        if m is None or any(y.start < x.start - 1 and word_start < y.end for y in mentions):
+            continue
+        out.append(_Mention(word_start, x.start - 1, m.group(0), _FRAMED))
+    out.sort()
     return out
 
 
