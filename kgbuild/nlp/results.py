@@ -848,7 +848,8 @@ def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[
     return out
 
 
-_FRAMED = "Dataset:frame"  # the type of a dataset read from its frame (named in the decision chain)
+_FRAMED = "Dataset:frame-name"  # the type of a dataset read from its frame (the rule named in the decision chain)
+_MODIFIER = "Dataset:metric-modifier"  # ... read from "the wikitext2 perplexity": only that metric's numbers
 
 
 def _frame_datasets(text: str, mentions: list[_Mention]) -> list[_Mention]:
@@ -890,7 +891,7 @@ def _frame_datasets(text: str, mentions: list[_Mention]) -> list[_Mention]:
         m = modifier.fullmatch(text, word_start, x.start - 1)
         if m is None or any(y.start < x.start - 1 and word_start < y.end for y in mentions):
             continue
-        out.append(_Mention(word_start, x.start - 1, m.group(0), _FRAMED))
+        out.append(_Mention(word_start, x.start - 1, m.group(0), _MODIFIER))
     out.sort()
     return out
 
@@ -978,7 +979,9 @@ def _result(n: _Num, slot: _Slot | None, group: list[_Num], k: int, sent: tuple[
     elif quantity:
         metric, metric_rule = quantity, keep_rule
     else:
-        metric, metric_rule = _metric_for(s, ctx_end, sent, text, metrics)
+        # "the perplexity from 14.65 to 6.82": both ends of a from-to are read at the "from" end
+        m_start = n.span_start if n.rule.startswith("number:from-to") else s
+        metric, metric_rule = _metric_for(m_start, ctx_end, sent, text, metrics)
     if slot is not None and (slot.dataset is not None or slot.dataset_rule.startswith("dataset:ambiguous")):
         ds, ds_rule = slot.dataset, slot.dataset_rule
     elif quantity and (quantity.startswith(("trainable parameters", "parameters (")) or quantity.lower().endswith(
@@ -999,9 +1002,14 @@ def _result(n: _Num, slot: _Slot | None, group: list[_Num], k: int, sent: tuple[
         if ds is None and ds_rule == "dataset:none" and earlier is not None and (
                 not quantity or quantity == "improvement" or keep_rule == "keep:named-measure"):
             ds, ds_rule = earlier, "dataset:earlier-sentence"
+    if ds is not None and ds.type == _MODIFIER and not any(
+            m.start == ds.end + 1 and m.name == metric for m in metrics):
+        # "the wikitext2 perplexity ... and average downstream accuracy from 50.52": the dataset
+        # modifies one metric, not the next one
+        ds, ds_rule = None, "dataset:none"
     chain = [n.rule, keep_rule, *how.split(" + "), ds_rule]
-    if ds is not None and ds.type == _FRAMED:
-        chain.append("dataset:frame-name")
+    if ds is not None and ds.type in (_FRAMED, _MODIFIER):
+        chain.append(ds.type.lower())
     if metric_rule and metric_rule != keep_rule:
         chain.append(metric_rule)
     decisions = tuple(x for x in chain if x)
