@@ -131,7 +131,9 @@ _REQUIRED = (
     "dataset:earlier-sentence", "keep:named-measure", "dataset:coordinated-measures",
     "pair:up-literal-cue", "pair:up-evaluative-cue", "keep:duration-after", "keep:duration-before", "keep:paren-measure-before",
     "subject:self-reference-lead", "metric:measure-word-after",
-    "keep:measure-noun-before", "keep:paren-metric", "dataset:metric-modifier", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
+    "keep:measure-noun-before", "keep:paren-metric", "dataset:metric-modifier",
+    "keep:score-range-first", "keep:score-range-second", "keep:score-range-after", "subject:possessive",
+    "keep:possessive-param-count", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
 )
 
 
@@ -179,6 +181,9 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
         # written outside the name only when a named model owns them (decided with the subject)
         if _few_parameters(before, after):
             return True, "trainable parameters", "keep:param-count-before"
+        if unit in ("M", "B") and _rx("keep:possessive-param-count").search(before) and re.search(
+                r"\bparam(?:eter)?s\b", text[sent[0]:s], re.I):
+            return True, "trainable parameters", "keep:possessive-param-count"
         if unit in ("M", "B") and _rx("keep:model-size-after").match(after):
             return True, f"parameters ({unit})", "keep:model-size-after"
         return False, None, "skip:count"
@@ -228,6 +233,9 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
                 return True, None, "keep:metric-entity"
         if decimal and _rx("metric:measure-word-after").match(text, n.e, sent[1]):
             return True, None, "metric:measure-word-after"
+        if not decimal and (_rx("keep:score-range-first").match(after) or (
+                _rx("keep:score-range-second").search(before) and _rx("keep:score-range-after").match(after))):
+            return True, None, "keep:score-range-first"
         if decimal and _rx("keep:measure-noun-before").search(before):
             return True, None, "keep:measure-noun-before"
         named = _rx("keep:named-measure").search(before)
@@ -357,6 +365,9 @@ def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_
         if _rx("subject:paren-gap").fullmatch(gap) and not _rx("subject:paren-gap-block").search(
                 _strip_mentions(gap, last.end, names)):
             return last.name, "subject:paren-owner"
+        # "compared to LoRA's 33.5M": the possessive's name owns the number
+        if _rx("subject:possessive").fullmatch(gap):
+            return last.name, "subject:possessive"
         # "outperforms GPT-4, which is 100x larger": the relative clause is about the name before it
         if _rx("subject:relative-about").fullmatch(gap):
             return last.name, "subject:relative-about"
@@ -482,6 +493,12 @@ def _dataset_for(n: _Num, ctx_end: int, sent: tuple[int, int], text: str, datase
             if len(after) > 1 and _rx("list:gap").fullmatch(text, d.end, after[1].start):
                 return None, "dataset:ambiguous-coordination"
             return d, "dataset:after"
+        aside = _rx("list:aside").match(text, ctx_end, d.start)
+        if aside is not None and d.start - aside.end() <= 60 and lead_after.fullmatch(
+                _system_words(text, aside.end(), d.start, systems)) and not (
+                len(after) > 1 and _rx("list:gap").fullmatch(text, d.end, after[1].start)):
+            # "an AP of more than 40 (i.e., 40.5 AP) on COCO test-dev": past the aside
+            return d, "dataset:after-aside"
         if chain_end is None and d.start - ctx_end <= 120 and _rx("dataset:coordinated-measures").fullmatch(
                 text, ctx_end, d.start):
             return d, "dataset:coordinated-measures"
