@@ -133,7 +133,7 @@ _REQUIRED = (
     "subject:self-reference-lead", "metric:measure-word-after",
     "keep:measure-noun-before", "keep:paren-metric", "dataset:metric-modifier",
     "keep:score-range-first", "keep:score-range-second", "keep:score-range-after", "subject:possessive",
-    "keep:possessive-param-count", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
+    "keep:possessive-param-count", "subject:baseline-head", "keep:coord-score-lead", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
 )
 
 
@@ -236,6 +236,8 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
         if not decimal and (_rx("keep:score-range-first").match(after) or (
                 _rx("keep:score-range-second").search(before) and _rx("keep:score-range-after").match(after))):
             return True, None, "keep:score-range-first"
+        if decimal and _rx("keep:coord-score-lead").search(before):
+            return True, None, "keep:coord-score-lead"
         if decimal and _rx("keep:measure-noun-before").search(before):
             return True, None, "keep:measure-noun-before"
         named = _rx("keep:named-measure").search(before)
@@ -399,6 +401,9 @@ def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_
             if after and _rx("subject:fronted-lead").fullmatch(text, comma + 1, after[0].start):
                 return _chain_head(systems, systems.index(after[0]), text).name, "subject:fronted"
     if proposed:
+        if _may("subject:baseline-head", text[sent[0]:n_start]) and _rx("subject:baseline-head").search(
+                text, _clause_start(n_start, sent, text), n_start):
+            return None, "subject:baseline-head"
         return proposed[0], "subject:self-reference"
     return None, "subject:none"
 
