@@ -133,7 +133,8 @@ _REQUIRED = (
     "subject:self-reference-lead", "metric:measure-word-after",
     "keep:measure-noun-before", "keep:paren-metric", "dataset:metric-modifier",
     "keep:score-range-first", "keep:score-range-second", "keep:score-range-after", "subject:possessive",
-    "keep:possessive-param-count", "subject:baseline-head", "keep:coord-score-lead", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
+    "keep:possessive-param-count", "subject:baseline-head", "keep:coord-score-lead",
+    "keep:verb-score-before", "keep:verb-score-after", "keep:points-gap", "skip:hyper-parameter-before", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
 )
 
 
@@ -187,6 +188,8 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
         if unit in ("M", "B") and _rx("keep:model-size-after").match(after):
             return True, f"parameters ({unit})", "keep:model-size-after"
         return False, None, "skip:count"
+    if _may("skip:hyper-parameter-before", before[-40:]) and _rx("skip:hyper-parameter-before").search(before[-40:]):
+        return False, None, "skip:hyper-parameter-before"
     if _may("skip:previous-score", before) and _rx("skip:previous-score").search(before):
         return False, None, "skip:previous-score"
     if _rx("skip:unnamed-baseline").match(after) and _rx("subject:baseline-lead").search(before):
@@ -236,6 +239,10 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
         if not decimal and (_rx("keep:score-range-first").match(after) or (
                 _rx("keep:score-range-second").search(before) and _rx("keep:score-range-after").match(after))):
             return True, None, "keep:score-range-first"
+        if decimal and _rx("keep:verb-score-before").search(before) and _rx("keep:verb-score-after").match(after):
+            return True, None, "keep:verb-score-before"
+        if _rx("keep:points-gap").match(after):
+            return True, None, "keep:points-gap"
         if decimal and _rx("keep:coord-score-lead").search(before):
             return True, None, "keep:coord-score-lead"
         if decimal and _rx("keep:measure-noun-before").search(before):
