@@ -134,7 +134,8 @@ _REQUIRED = (
     "keep:measure-noun-before", "keep:paren-metric", "dataset:metric-modifier",
     "keep:score-range-first", "keep:score-range-second", "keep:score-range-after", "subject:possessive",
     "keep:possessive-param-count", "subject:baseline-head", "keep:coord-score-lead",
-    "keep:verb-score-before", "keep:verb-score-after", "keep:points-gap", "skip:hyper-parameter-before", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
+    "keep:verb-score-before", "keep:verb-score-after", "keep:points-gap", "skip:hyper-parameter-before",
+    "dataset:fronted-name", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
 )
 
 
@@ -541,6 +542,12 @@ def _dataset_for(n: _Num, ctx_end: int, sent: tuple[int, int], text: str, datase
             if len(before) > 1 and _rx("list:gap").fullmatch(text, before[-2].end, d.start):
                 return None, "dataset:ambiguous-coordination"
             return d, "dataset:before"
+    if not in_sent:
+        last = None
+        for last in _rx("dataset:fronted-name").finditer(text, sent[0], pos_start):
+            pass
+        if last is not None and not any(x.start < last.end("name") and last.start("name") < x.end for x in systems):
+            return _Mention(last.start("name"), last.end("name"), last.group("name"), "Dataset"), "dataset:fronted-name"
     return None, "dataset:none"
 
 
