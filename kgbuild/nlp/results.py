@@ -135,7 +135,7 @@ _REQUIRED = (
     "keep:score-range-first", "keep:score-range-second", "keep:score-range-after", "subject:possessive",
     "keep:possessive-param-count", "subject:baseline-head", "keep:coord-score-lead",
     "keep:verb-score-before", "keep:verb-score-after", "keep:points-gap", "skip:hyper-parameter-before",
-    "dataset:fronted-name", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
+    "dataset:fronted-name", "keep:paren-count-of-share-before", "keep:paren-count-of-share-after", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
 )
 
 
@@ -183,6 +183,10 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
         # written outside the name only when a named model owns them (decided with the subject)
         if _few_parameters(before, after):
             return True, "trainable parameters", "keep:param-count-before"
+        if _rx("keep:paren-count-of-share-before").search(before) and _rx("keep:paren-count-of-share-after").match(
+                text, n.e, sent[1]):
+            return True, f"trainable parameters ({unit})" if unit in ("M", "B") else "trainable parameters", \
+                "keep:paren-count-of-share-before"
         if unit in ("M", "B") and _rx("keep:possessive-param-count").search(before) and re.search(
                 r"\bparam(?:eter)?s\b", text[sent[0]:s], re.I):
             return True, "trainable parameters", "keep:possessive-param-count"
