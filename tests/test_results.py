@@ -132,7 +132,7 @@ def test_words_prefilter_never_changes_what_a_rule_matches():
     samples = ["the previous best score of ", "surpassing the prior SOTA accuracy of ", "LoRA+ (", "QuuxNet-2 (",
                "improves the ", "helping a ", "speeds up the ", "training a ", "fine-tuning the ",
                "on the GLUE benchmark", "We propose X. It reaches 80.1% on GLUE", "a strong ResNet baseline model gains ", "with a learning rate of ",
-               "accuracy without the "]
+               "accuracy without the ", "We evaluate it on the "]
     with_words = [r for r in _rules().values() if r.words]
     assert {r.id for r in with_words} >= {"skip:previous-score", "subject:unknown-paren-owner", "subject:object-of-verb"}
     for rule in with_words:

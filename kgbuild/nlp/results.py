@@ -573,7 +573,7 @@ def _earlier_dataset(si: int, sents: list[tuple[int, int]], text: str, datasets:
             continue
         if len({match_key(d.name) for d in inside}) != 1 or _more_names(inside[-1:], text):
             return None
-        if any(frame.search(text, b0, d.start) for d in inside):
+        if any(_may("dataset:earlier-sentence", text[b0:d.start]) and frame.search(text, b0, d.start) for d in inside):
             return inside[-1]
         return None
     return None
