@@ -16,7 +16,7 @@ import pytest
 from kgbuild.errors import ExtractError
 from kgbuild.extract import doc_to_extraction
 from kgbuild.nlp import build_nlp
-from kgbuild.nlp.numbers import load_number_patterns
+from kgbuild.nlp.numbers import find_numbers, load_number_patterns
 from kgbuild.nlp.results import RESULTS_FILE, _REQUIRED, load_result_rules
 from kgbuild.nlp.rules import PATTERN_DIR
 from kgbuild.records import Paper
@@ -112,3 +112,40 @@ def test_number_patterns_need_unique_ids(tmp_path):
     with pytest.raises(ExtractError, match=r"claims-numbers\.jsonl:2: duplicate rule id"):
         load_number_patterns(p)
     assert [p.id for p in load_number_patterns()][0] == "number:from-to"
+
+
+def test_no_number_starts_inside_a_hyphenated_name_but_a_gain_after_a_word_does():
+    """"Gemma-6X", "LCWJ-1x": digits after a hyphen inside a name are no figures (they gave bogus
+    6x / 1x results); "CTR+2.9%/CPM+2.1%" (dev-D-036) are gains; TeX "\\sim3%" is still read."""
+    pats = load_number_patterns()
+    values = [(n.value, n.unit) for n in find_numbers("comparable to Gemma-6X and LCWJ-1x, GPT-4 (+5.1%)", pats)]
+    assert values == [("+5.1", "%")]
+    values = [(n.value, n.unit) for n in find_numbers("the improvement of CTR+2.9%/CPM+2.1%/GMV+1.5% online", pats)]
+    assert values == [("2.9", "%"), ("2.1", "%"), ("1.5", "%")]
+    assert [(n.value, n.unit) for n in find_numbers("a gain of \\sim3% on X", pats)] == [("3", "%")]
+
+
+def test_words_prefilter_never_changes_what_a_rule_matches():
+    """A rule's ``words`` only spare a regex search: every match of the regex contains one of them.
+    Each rule with words is exercised by at least one sample it matches."""
+    from kgbuild.nlp.results import _may, _rules
+    samples = ["the previous best score of ", "surpassing the prior SOTA accuracy of ", "LoRA+ (", "QuuxNet-2 (",
+               "improves the ", "helping a ", "speeds up the ", "training a ", "fine-tuning the ",
+               "on the GLUE benchmark", "We propose X. It reaches 80.1% on GLUE", "a strong ResNet baseline model gains ", "with a learning rate of ",
+               "accuracy without the ", "We evaluate it on the "]
+    with_words = [r for r in _rules().values() if r.words]
+    assert {r.id for r in with_words} >= {"skip:previous-score", "subject:unknown-paren-owner", "subject:object-of-verb"}
+    for rule in with_words:
+        assert all(w == w.lower() for w in rule.words), rule.id
+        matched = [s for s in samples if rule.regex.search(s)]
+        assert matched, f"no sample exercises {rule.id}"
+        for s in matched:
+            assert _may(rule.id, s), (rule.id, s)
+    assert not _may("subject:object-of-verb", "on the GLUE benchmark")
+
+
+def test_rule_with_bad_words_is_rejected_with_file_and_line(tmp_path):
+    p = tmp_path / "results.jsonl"
+    p.write_text('{"id": "a", "regex": "x", "words": "x"}\n')
+    with pytest.raises(ExtractError, match=r"results\.jsonl:1: rule 'a': 'words' must be a list"):
+        load_result_rules(p)

@@ -66,6 +66,12 @@ def find_numbers(text: str, patterns: list[NumberPattern]) -> list[NumberMatch]:
         pos = start.start()
         if pos < last_end:
             continue
+        if pos and text[pos] != "+" and (text[pos - 1].isalnum() or text[pos - 1] in "._") and not text.startswith(
+                "sim", pos - 3):
+            # inside a word, a hyphenated name or after a decimal point ("LLaMA2", "T5", "Gemma-6X",
+            # "GPT-4"): no number starts there (TeX "\sim3" aside); a "+" after a word is a gain
+            # ("CTR+2.9%")
+            continue
         for pat in patterns:
             m = pat.regex.match(text, pos)
             if m is None and text[pos] in "+-−":

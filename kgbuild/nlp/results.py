@@ -58,6 +58,7 @@ class ResultRule:
     regex: re.Pattern[str]
     metric: str | None = None
     side: str | None = None
+    words: tuple[str, ...] = ()  # literal starts looked up before the regex is tried (lower case)
 
 
 def load_result_rules(path: str | Path | None = None) -> dict[str, ResultRule]:
@@ -67,7 +68,11 @@ def load_result_rules(path: str | Path | None = None) -> dict[str, ResultRule]:
     rules: dict[str, ResultRule] = {}
     for line in load_rules(Path(path) if path else PATTERN_DIR / RESULTS_FILE, required=("regex",)):
         flags = re.I if "i" in line.fields.get("flags", "i") else 0
-        rules[line.id] = ResultRule(line.id, line.regex(flags=flags), line.fields.get("metric"), line.fields.get("side"))
+        words = line.fields.get("words", [])
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise ExtractError(f"{line.where()}: rule {line.id!r}: 'words' must be a list of non-empty strings")
+        rules[line.id] = ResultRule(line.id, line.regex(flags=flags), line.fields.get("metric"), line.fields.get("side"),
+                                    tuple(w.lower() for w in words))
     return rules
 
 
@@ -95,6 +100,16 @@ def _rx(rule_id: str) -> re.Pattern[str]:
         return _PATTERNS[rule_id]
 
 
+def _may(rule_id: str, s: str) -> bool:
+    """Can rule ``rule_id`` match in ``s``? False only when the rule lists ``words`` (literal
+    parts every match contains) and none occurs in ``s``: a substring test spares a regex search."""
+    words = _rules()[rule_id].words
+    if not words:
+        return True
+    low = s.lower()
+    return any(w in low for w in words)
+
+
 _REQUIRED = (
     "keep:plain-score-before", "keep:plain-score-after", "skip:not-result-after", "util:unit-word",
     "skip:previous-score", "skip:year", "skip:reference-before", "skip:bracket-before", "skip:data-fraction-after",
@@ -112,6 +127,15 @@ _REQUIRED = (
     "skip:unnamed-baseline", "list:more-names", "dataset:paren-open",
     "dataset:paren-inner", "dataset:paren-inner-lead", "list:sys-coordination", "list:aside",
     "subject:not-a-name", "subject:from-aside", "subject:object-of-verb", "subject:baseline-coordination",
+    "skip:fraction", "subject:names-benchmark", "list:metric-lead", "list:dataset-after-respectively",
+    "dataset:earlier-sentence", "keep:named-measure", "dataset:coordinated-measures",
+    "pair:up-literal-cue", "pair:up-evaluative-cue", "keep:duration-after", "keep:duration-before", "keep:paren-measure-before",
+    "subject:self-reference-lead", "metric:measure-word-after",
+    "keep:measure-noun-before", "keep:paren-metric", "dataset:metric-modifier",
+    "keep:score-range-first", "keep:score-range-second", "keep:score-range-after", "subject:possessive",
+    "keep:possessive-param-count", "subject:baseline-head", "keep:coord-score-lead",
+    "keep:verb-score-before", "keep:verb-score-after", "keep:points-gap", "skip:hyper-parameter-before",
+    "dataset:fronted-name", "keep:paren-count-of-share-before", "keep:paren-count-of-share-after", "dataset:frame-word", "dataset:frame-name", "dataset:frame-stop",
 )
 
 
@@ -138,6 +162,7 @@ class _Slot:
     dataset: _Mention | None = None
     dataset_rule: str = ""
     keep: bool = True
+    metric: str | None = None  # "73.93% and 74.21% for HR@10 and NDCG@10, respectively"
 
 
 def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Mention]) -> tuple[bool, str | None, str]:
@@ -158,17 +183,38 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
         # written outside the name only when a named model owns them (decided with the subject)
         if _few_parameters(before, after):
             return True, "trainable parameters", "keep:param-count-before"
+        if _rx("keep:paren-count-of-share-before").search(before) and _rx("keep:paren-count-of-share-after").match(
+                text, n.e, sent[1]):
+            return True, f"trainable parameters ({unit})" if unit in ("M", "B") else "trainable parameters", \
+                "keep:paren-count-of-share-before"
+        if unit in ("M", "B") and _rx("keep:possessive-param-count").search(before) and re.search(
+                r"\bparam(?:eter)?s\b", text[sent[0]:s], re.I):
+            return True, "trainable parameters", "keep:possessive-param-count"
         if unit in ("M", "B") and _rx("keep:model-size-after").match(after):
             return True, f"parameters ({unit})", "keep:model-size-after"
         return False, None, "skip:count"
-    if _rx("skip:previous-score").search(before):
+    if _may("skip:hyper-parameter-before", before[-40:]) and _rx("skip:hyper-parameter-before").search(before[-40:]):
+        return False, None, "skip:hyper-parameter-before"
+    if _may("skip:previous-score", before) and _rx("skip:previous-score").search(before):
         return False, None, "skip:previous-score"
     if _rx("skip:unnamed-baseline").match(after) and _rx("subject:baseline-lead").search(before):
         return False, None, "skip:unnamed-baseline"
     if unit == "NUM":
-        if _rx("skip:year").match(written) or _rx("skip:reference-before").search(before) or (
-                _rx("skip:bracket-before").search(before) and not written.startswith(("+", "-"))):
+        if _rx("skip:year").match(written) or _rx("skip:reference-before").search(before):
             return False, None, "skip:reference"
+        if _rx("skip:bracket-before").search(before) and not written.startswith(("+", "-")):
+            paren_metric = _rx("keep:paren-metric")
+            if any(m.end <= s and m.end >= s - 30 and paren_metric.fullmatch(text, m.end, s) for m in metrics):
+                return True, None, "keep:paren-metric"  # "SSIM (0.931)"
+            if not _rx("keep:paren-measure-before").search(before):
+                return False, None, "skip:reference"
+            duration = _rx("keep:duration-after").match(after)
+            if duration:
+                return True, f"time ({_time_unit(duration.group('unit'))})", "keep:duration-after"
+            return True, None, "keep:paren-measure-before"
+        duration = _rx("keep:duration-after").match(after)
+        if duration and _rx("keep:duration-before").search(before):
+            return True, f"time ({_time_unit(duration.group('unit'))})", "keep:duration-after"
         unit_word = _rx("keep:throughput-unit").match(after)
         if unit_word:
             return True, unit_word.group("unit"), "keep:throughput-unit"
@@ -193,6 +239,22 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
             metric_near, _ = _metric_for(s, e, sent, text, metrics, entity_only=True)
             if metric_near is not None:
                 return True, None, "keep:metric-entity"
+        if decimal and _rx("metric:measure-word-after").match(text, n.e, sent[1]):
+            return True, None, "metric:measure-word-after"
+        if not decimal and (_rx("keep:score-range-first").match(after) or (
+                _rx("keep:score-range-second").search(before) and _rx("keep:score-range-after").match(after))):
+            return True, None, "keep:score-range-first"
+        if decimal and _rx("keep:verb-score-before").search(before) and _rx("keep:verb-score-after").match(after):
+            return True, None, "keep:verb-score-before"
+        if _rx("keep:points-gap").match(after):
+            return True, None, "keep:points-gap"
+        if decimal and _rx("keep:coord-score-lead").search(before):
+            return True, None, "keep:coord-score-lead"
+        if decimal and _rx("keep:measure-noun-before").search(before):
+            return True, None, "keep:measure-noun-before"
+        named = _rx("keep:named-measure").search(before)
+        if named:
+            return True, named.group("metric"), "keep:named-measure"
         if decimal and _rx("keep:score-lead").search(before):
             return True, None, "keep:score-lead"
         if signed and _rx("keep:plain-score-after").match(after):
@@ -208,6 +270,16 @@ def _keep_number(n: _Num, sent: tuple[int, int], text: str, metrics: list[_Menti
     if unit == "%" and _rx("skip:data-fraction-after").match(after):
         return False, None, "skip:data-fraction-after"
     return True, None, f"keep:unit-{unit if unit == '%' else 'times'}"
+
+
+_TIME_UNITS = {"ms": "ms", "millisecond": "ms", "s": "seconds", "sec": "seconds", "second": "seconds",
+               "min": "minutes", "minute": "minutes", "h": "hours", "hr": "hours", "hour": "hours", "day": "days"}
+
+
+def _time_unit(word: str) -> str:
+    """"secs" -> "seconds", "ms" -> "ms": the scale word that goes into the metric string."""
+    w = word.lower()
+    return _TIME_UNITS.get(w) or _TIME_UNITS.get(w.rstrip("s"), w)
 
 
 def _few_parameters(before: str, after: str) -> bool:
@@ -233,6 +305,9 @@ def _metric_for(n_start: int, n_end: int, sent: tuple[int, int], text: str, metr
                 return m.name, "metric:before-gap"
     if entity_only:
         return None, ""
+    word = _rx("metric:measure-word-after").match(text, n_end, sent[1])
+    if word:
+        return word.group("metric"), "metric:measure-word-after"
     after = text[n_end:min(sent[1], n_end + 60)]
     before = text[max(sent[0], n_start - 60):n_start]
     for rule in _quantity_rules():
@@ -290,9 +365,11 @@ def _baseline_for(n_start: int, sent: tuple[int, int], text: str, systems: list[
 
 
 def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_Mention],
-                 proposed: list[str], names: list[_Mention]) -> tuple[str | None, str]:
+                 proposed: list[str], names: list[_Mention],
+                 metrics: list[_Mention] = ()) -> tuple[str | None, str]:  # type: ignore[assignment]
     """Who the number belongs to, and the id of the rule that decided (``names``: every
-    recognised name, so a dataset inside a gap or before a parenthesis is known)."""
+    recognised name, so a dataset inside a gap or before a parenthesis is known; ``metrics``: a
+    Metric right before the parenthesis, "SSIM (0.931)", is no unknown owner)."""
     before = [m for m in systems if m.end <= n_start and m.start >= sent[0]]
     lead_text = text[max(sent[0], n_start - 100):n_start]
     if before:
@@ -302,11 +379,15 @@ def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_
         if _rx("subject:paren-gap").fullmatch(gap) and not _rx("subject:paren-gap-block").search(
                 _strip_mentions(gap, last.end, names)):
             return last.name, "subject:paren-owner"
+        # "compared to LoRA's 33.5M": the possessive's name owns the number
+        if _rx("subject:possessive").fullmatch(gap):
+            return last.name, "subject:possessive"
         # "outperforms GPT-4, which is 100x larger": the relative clause is about the name before it
         if _rx("subject:relative-about").fullmatch(gap):
             return last.name, "subject:relative-about"
-    if _rx("subject:unknown-paren-owner").search(lead_text) and not any(
-            m.end <= n_start and not text[m.end:n_start].strip(" (+~") for m in names if m.end > n_start - 40):
+    if _may("subject:unknown-paren-owner", lead_text) and _rx("subject:unknown-paren-owner").search(lead_text) and not any(
+            m.end <= n_start and not text[m.end:n_start].strip(" (+~") for group in (names, metrics)
+            for m in group if m.end > n_start - 40):
         return None, "subject:unknown-paren-owner"  # "LoRA+ (90.2%)" with LoRA+ unrecognised
     # "X achieves A while Y achieves B": the number's own clause first
     clause = _clause_start(n_start, sent, text)
@@ -317,6 +398,9 @@ def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_
         name = _first_subject(in_clause, clause, n_start, text, systems, proposed)
         if name is not None:
             return name, "subject:clause"
+    if proposed and before and (lead := _rx("subject:self-reference-lead").match(text, sent[0], n_start)) and (
+            lead.end() <= before[0].start):
+        return proposed[0], "subject:self-reference-lead"
     name = _first_subject(before, sent[0], n_start, text, systems, proposed)
     if name is not None:
         return name, "subject:sentence"
@@ -329,6 +413,9 @@ def _subject_for(n_start: int, sent: tuple[int, int], text: str, systems: list[_
             if after and _rx("subject:fronted-lead").fullmatch(text, comma + 1, after[0].start):
                 return _chain_head(systems, systems.index(after[0]), text).name, "subject:fronted"
     if proposed:
+        if _may("subject:baseline-head", text[sent[0]:n_start]) and _rx("subject:baseline-head").search(
+                text, _clause_start(n_start, sent, text), n_start):
+            return None, "subject:baseline-head"
         return proposed[0], "subject:self-reference"
     return None, "subject:none"
 
@@ -347,14 +434,15 @@ def _first_subject(before: list[_Mention], start: int, n_start: int, text: str, 
     """The first system from ``start`` that is not in a prepositional phrase, a list after one,
     a generic head ("PEFT methods") or a parenthetical aside."""
     skipped_end = -1
-    list_gap = _rx("subject:list-gap")
+    list_gap, names_benchmark = _rx("subject:list-gap"), _rx("subject:names-benchmark")
     for i, m in enumerate(before):
         if m.start < start:
             continue
         lead = text[max(start, m.start - 40):m.start]  # the rules look at the words right before
         if ((_NON_SUBJECT_BEFORE.search(lead) and not _CLAUSE_OPENER.search(lead))
-                or _rx("subject:object-of-verb").search(lead)
+                or (_may("subject:object-of-verb", lead) and _rx("subject:object-of-verb").search(lead))
                 or _GENERIC_HEAD.match(text, m.end)
+                or names_benchmark.match(text, m.end)
                 or _CLASS_APPOSITIVE.match(text, m.end)
                 or _in_parenthetical(m, systems, text, start)
                 or (skipped_end >= 0 and list_gap.fullmatch(text, skipped_end, m.start))):
@@ -422,6 +510,15 @@ def _dataset_for(n: _Num, ctx_end: int, sent: tuple[int, int], text: str, datase
             if len(after) > 1 and _rx("list:gap").fullmatch(text, d.end, after[1].start):
                 return None, "dataset:ambiguous-coordination"
             return d, "dataset:after"
+        aside = _rx("list:aside").match(text, ctx_end, d.start)
+        if aside is not None and d.start - aside.end() <= 60 and lead_after.fullmatch(
+                _system_words(text, aside.end(), d.start, systems)) and not (
+                len(after) > 1 and _rx("list:gap").fullmatch(text, d.end, after[1].start)):
+            # "an AP of more than 40 (i.e., 40.5 AP) on COCO test-dev": past the aside
+            return d, "dataset:after-aside"
+        if chain_end is None and d.start - ctx_end <= 120 and _rx("dataset:coordinated-measures").fullmatch(
+                text, ctx_end, d.start):
+            return d, "dataset:coordinated-measures"
     if not after and _rx("dataset:unknown-after").match(text, ctx_end, min(sent[1], ctx_end + 60)):
         return None, "dataset:unknown-after"
     # "On SST-2, X improves by +1.2%": the last dataset named before, in the same clause, and not
@@ -449,7 +546,37 @@ def _dataset_for(n: _Num, ctx_end: int, sent: tuple[int, int], text: str, datase
             if len(before) > 1 and _rx("list:gap").fullmatch(text, before[-2].end, d.start):
                 return None, "dataset:ambiguous-coordination"
             return d, "dataset:before"
+    if not in_sent:
+        last = None
+        for last in _rx("dataset:fronted-name").finditer(text, sent[0], pos_start):
+            pass
+        if last is not None and not any(x.start < last.end("name") and last.start("name") < x.end for x in systems):
+            return _Mention(last.start("name"), last.end("name"), last.group("name"), "Dataset"), "dataset:fronted-name"
     return None, "dataset:none"
+
+
+def _earlier_dataset(si: int, sents: list[tuple[int, int]], text: str, datasets: list[_Mention]) -> _Mention | None:
+    """The dataset a sentence without one inherits: the only dataset of one of the two sentences
+    before it, named after an evaluation frame ("We evaluate it on the COCO2017 validation dataset.
+    Our model achieves an AP50 of 46.6"). None when the sentence names a dataset itself, or when
+    the earlier sentence names two different ones (which one the scores are on is not said)."""
+    s0, s1 = sents[si]
+    if any(s0 <= d.start and d.end <= s1 for d in datasets):
+        return None
+    frame = _rx("dataset:earlier-sentence")
+    for back in (si - 1, si - 2):
+        if back < 0:
+            return None
+        b0, b1 = sents[back]
+        inside = [d for d in datasets if b0 <= d.start and d.end <= b1]
+        if not inside:
+            continue
+        if len({match_key(d.name) for d in inside}) != 1 or _more_names(inside[-1:], text):
+            return None
+        if any(_may("dataset:earlier-sentence", text[b0:d.start]) and frame.search(text, b0, d.start) for d in inside):
+            return inside[-1]
+        return None
+    return None
 
 
 def _system_words(text: str, start: int, end: int, systems: list[_Mention]) -> str:
@@ -519,7 +646,7 @@ def _more_names(co: list[_Mention], text: str) -> bool:
 
 
 def _respectively(nums: list[_Num], sent: tuple[int, int], text: str, systems: list[_Mention],
-                  datasets: list[_Mention], slots: dict[int, _Slot]) -> None:
+                  datasets: list[_Mention], metrics: list[_Mention], slots: dict[int, _Slot]) -> None:
     """"A, B and C on D1, D2 and D3, respectively", "0.148 and 0.143 for DoRA and LoRA,
     respectively", "X and Y achieve A and B, respectively": the i-th number goes with the i-th
     member of each list of the same length."""
@@ -568,6 +695,22 @@ def _respectively(nums: list[_Num], sent: tuple[int, int], text: str, systems: l
                     and _rx("list:dataset-lead").fullmatch(text, owners[-1].end, d.start)):
                 dsets = _coordinated(datasets, j, text, resp.start())
             break
+    measures: list[_Mention] | None = None
+    for j, m in enumerate(metrics):
+        if m.start >= end and m.end <= resp.start():
+            if _rx("list:metric-lead").fullmatch(text, end, m.start):
+                co = _coordinated(metrics, j, text, resp.start())
+                measures = co if len(co) == k else None
+            break
+    if dsets is None and (owners is not None or measures is not None):
+        # "73.93% and 74.21% for HR@10 and NDCG@10, respectively, on the Tmall datasets"
+        for j, d in enumerate(datasets):
+            if d.start >= resp.end():
+                if d.end <= sent[1] and _rx("list:dataset-after-respectively").fullmatch(text, resp.end(), d.start):
+                    co = _coordinated(datasets, j, text, sent[1])
+                    if len(co) == 1 and not _more_names(co, text):
+                        dsets = co
+                break
     ambiguous = False
     if dsets is None:
         # "Evaluated on Cora, Citeseer, and PubMed, X achieves 82.5%, 72.5%, and 81.6%, respectively"
@@ -581,10 +724,12 @@ def _respectively(nums: list[_Num], sent: tuple[int, int], text: str, systems: l
     if dsets is not None and (len(dsets) not in (1, k) or (
             len(dsets) == 1 and _more_names(dsets, text))):
         dsets, ambiguous = None, True  # "on SQuAD and NewsQA" with NewsQA unrecognised: which is whose?
-    if owners is None and dsets is None and not ambiguous:
+    if owners is None and dsets is None and measures is None and not ambiguous:
         return
     for pos, i in enumerate(chain):
         slot = slots.setdefault(i, _Slot())
+        if measures is not None:
+            slot.metric = measures[pos].name
         if owners is not None:
             slot.subject, slot.subject_rule = owners[pos].name, owner_rule
         if dsets is not None:
@@ -667,6 +812,9 @@ def _vs_pairs(nums: list[_Num], sent: tuple[int, int], text: str, systems: list[
         elif _rx("pair:down-cue").search(lead[-80:]):
             subject_higher = False
             direction = "pair:down-cue"
+        elif _rx("pair:up-literal-cue").search(lead[-80:]) and not _rx("pair:up-evaluative-cue").search(lead[-80:]):
+            subject_higher = True
+            direction = "pair:up-literal-cue"
         elif _rx("pair:up-cue").search(lead[-80:]):
             subject_higher = not lower_better
             direction = "pair:up-cue"
@@ -703,6 +851,16 @@ def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[
     datasets = [m for m in mentions if m.type == "Dataset"]
     metrics = [m for m in mentions if m.type == "Metric"]
     names = [m for m in mentions if m.type != "Metric"]
+    own = {match_key(p) for p in proposed}
+    if any(match_key(d.name) in own for d in datasets):
+        datasets = [d for d in datasets if match_key(d.name) not in own]  # "CVPT" typed Dataset: never a setting
+    framed = _frame_datasets(text, mentions)
+    if framed:
+        # "on the Video ChatGPT benchmark": the whole name is the dataset, "ChatGPT" no subject
+        systems = [m for m in systems if not any(f.start <= m.start and m.end <= f.end for f in framed)]
+        datasets = sorted([*datasets, *framed])
+        names = sorted([*[m for m in names if not any(f.start <= m.start and m.end <= f.end for f in framed)],
+                        *framed])
     sents = _sentences(doc)
     title_end = text.find("\n")
     nums = _numbers(doc.spans[NUMBERS_KEY], text, sents, title_end, names)
@@ -717,15 +875,73 @@ def find_results(doc: Doc, entities: list[Entity], proposed: list[str]) -> list[
         group = nums[i:j]
         sent = sents[group[0].sent]
         slots: dict[int, _Slot] = {}
-        _respectively(group, sent, text, systems, datasets, slots)
+        _respectively(group, sent, text, systems, datasets, metrics, slots)
         _parallel_datasets(group, sent, text, datasets, slots)
         _vs_pairs(group, sent, text, systems, proposed, names, slots)
+        earlier = _earlier_dataset(group[0].sent, sents, text, datasets)
         for k, n in enumerate(group):
             result = _result(n, slots.get(k), group, k, sent, text, systems, datasets, metrics, proposed,
-                             unit_numbers, names)
+                             unit_numbers, names, earlier)
             if result is not None:
                 _add(out, seen, result)
         i = j
+    return out
+
+
+_FRAMED = "Dataset:frame-name"  # the type of a dataset read from its frame (the rule named in the decision chain)
+_MODIFIER = "Dataset:metric-modifier"  # ... read from "the wikitext2 perplexity": only that metric's numbers
+
+
+def _frame_datasets(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Datasets no entity rule knows, named by their frame: "on the MSCOCO-2017 5K dataset", "on the
+    most challenging Humanoid environment" (rules ``dataset:frame-word`` / ``dataset:frame-name``).
+    Only the results' dataset slot reads them; a name that overlaps a recognised dataset, metric or
+    task, or that is exactly a recognised system, is left to the entity rules."""
+    out: list[_Mention] = []
+    rule = _rules()["dataset:frame-word"]
+    lower = text.lower()
+    starts = sorted(i for word in rule.words for i in _find_all(lower, word))
+    frame_name, stop = _rx("dataset:frame-name"), _rx("dataset:frame-stop")
+    for at in starts:
+        if at == 0 or text[at - 1].isalnum() or not rule.regex.match(text, at):
+            continue
+        the = text.rfind(" the ", max(0, at - 100), at)  # the frame is "PREP the ... NAME WORD"
+        if the <= 0:
+            continue
+        prep = text.rfind(" ", 0, the) + 1
+        m = frame_name.match(text, prep, at)
+        if m is None:
+            continue
+        s, e = m.span("name")
+        name = m.group("name")
+        if stop.match(name.split()[0]) or name.replace(" ", "").isdigit():
+            continue
+        if any(x.start < e and s < x.end and (x.type not in SYSTEM_TYPES or (x.start == s and x.end == e))
+               for x in mentions):
+            continue
+        out.append(_Mention(s, e, name, _FRAMED))
+    modifier = _rx("dataset:metric-modifier")
+    for x in mentions:
+        # "the wikitext2 perplexity": a name of letters and digits right before a Metric
+        if x.type != "Metric" or x.start < 2 or text[x.start - 1] != " ":
+            continue
+        word_start = text.rfind(" ", 0, x.start - 1) + 1
+        if word_start >= x.start - 1 or not text.startswith("the ", max(0, word_start - 4)):
+            continue
+        m = modifier.fullmatch(text, word_start, x.start - 1)
+        if m is None or any(y.start < x.start - 1 and word_start < y.end for y in mentions):
+            continue
+        out.append(_Mention(word_start, x.start - 1, m.group(0), _MODIFIER))
+    out.sort()
+    return out
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    """Every offset of ``word`` in ``text`` (``str.find``: C speed)."""
+    out, i = [], text.find(word)
+    while i != -1:
+        out.append(i)
+        i = text.find(word, i + 1)
     return out
 
 
@@ -735,6 +951,7 @@ def _numbers(spans: Any, text: str, sents: list[tuple[int, int]], title_end: int
     out: list[_Num] = []
     si = 0
     mi = 0
+    fraction = _rx("skip:fraction")
     for sp in spans:
         written = sp.kb_id_
         s, e = number_offsets(sp, text)
@@ -748,13 +965,18 @@ def _numbers(spans: Any, text: str, sents: list[tuple[int, int]], title_end: int
             mi += 1
         if mi < len(names) and names[mi].start < e and s < names[mi].end:
             continue  # part of a name: "GPT-3", "LLaMA2-7B", "DAVIS 2017"
+        if sp.label_ == "NUM" and "/" in text[max(0, s - 1):e + 1]:
+            f = fraction.search(text, max(0, s - 4), min(len(text), e + 5))
+            if f is not None and f.start() <= s < f.end() and int(f.group("num")) < int(f.group("den")):
+                continue  # "the 1/4, 1/2 and full split": a setting, not a figure
         out.append(_Num(s, e, sp.start_char, sp.end_char, written, sp.label_, sp.id_ or f"number:{sp.label_}", si))
     return out
 
 
 def _result(n: _Num, slot: _Slot | None, group: list[_Num], k: int, sent: tuple[int, int], text: str,
             systems: list[_Mention], datasets: list[_Mention], metrics: list[_Mention], proposed: list[str],
-            unit_numbers: list[tuple[int, int]], names: list[_Mention]) -> Result | None:
+            unit_numbers: list[tuple[int, int]], names: list[_Mention],
+            earlier: _Mention | None = None) -> Result | None:
     keep, quantity, keep_rule = _keep_number(n, sent, text, metrics)
     if slot is not None and not slot.keep:
         return None
@@ -788,14 +1010,18 @@ def _result(n: _Num, slot: _Slot | None, group: list[_Num], k: int, sent: tuple[
                 subject, how = _subject_for(n.span_start, sent, text, systems, proposed, names)
                 how += " + subject:from-same"
         else:
-            subject, how = _subject_for(s, sent, text, systems, proposed, names)
+            subject, how = _subject_for(s, sent, text, systems, proposed, names, metrics)
     if subject is None:
         return None
     value = parse_value(n.value)
-    if quantity:
+    if slot is not None and slot.metric:
+        metric, metric_rule = slot.metric, "metric:respectively"
+    elif quantity:
         metric, metric_rule = quantity, keep_rule
     else:
-        metric, metric_rule = _metric_for(s, ctx_end, sent, text, metrics)
+        # "the perplexity from 14.65 to 6.82": both ends of a from-to are read at the "from" end
+        m_start = n.span_start if n.rule.startswith("number:from-to") else s
+        metric, metric_rule = _metric_for(m_start, ctx_end, sent, text, metrics)
     if slot is not None and (slot.dataset is not None or slot.dataset_rule.startswith("dataset:ambiguous")):
         ds, ds_rule = slot.dataset, slot.dataset_rule
     elif quantity and (quantity.startswith(("trainable parameters", "parameters (")) or quantity.lower().endswith(
@@ -813,7 +1039,17 @@ def _result(n: _Num, slot: _Slot | None, group: list[_Num], k: int, sent: tuple[
         ds, ds_rule = _dataset_for(anchor, ctx_end, sent, text, datasets, unit_numbers, systems)
         if slot is not None and slot.dataset_rule == "dataset:pair-lead" and ds is not None:
             ds_rule = "dataset:pair-lead"
+        if ds is None and ds_rule == "dataset:none" and earlier is not None and (
+                not quantity or quantity == "improvement" or keep_rule == "keep:named-measure"):
+            ds, ds_rule = earlier, "dataset:earlier-sentence"
+    if ds is not None and ds.type == _MODIFIER and not any(
+            m.start == ds.end + 1 and m.name == metric for m in metrics):
+        # "the wikitext2 perplexity ... and average downstream accuracy from 50.52": the dataset
+        # modifies one metric, not the next one
+        ds, ds_rule = None, "dataset:none"
     chain = [n.rule, keep_rule, *how.split(" + "), ds_rule]
+    if ds is not None and ds.type in (_FRAMED, _MODIFIER):
+        chain.append(ds.type.lower())
     if metric_rule and metric_rule != keep_rule:
         chain.append(metric_rule)
     decisions = tuple(x for x in chain if x)
