@@ -1,0 +1,177 @@
+"""Descriptive proposals: lower-case names a paper coins for its own parts.
+
+"a temporal embedding boosting module is introduced", "A speaker-aware text encoder is proposed",
+"we introduce progressive adaptive rounding." No entity rule finds such a name (it is written in lower case and
+made of ordinary words); the proposal's own shape says it is one. Two rules, each recorded in
+the proposal's ``Evidence.decisions``:
+
+* ``propose:descriptive-passive`` - "a/an ... HEAD is/are (carefully) proposed/introduced/designed/
+  developed/devised/presented/constructed/built";
+* ``propose:descriptive-headless`` - a bare noun phrase right after "we propose/introduce/present"
+  or "this paper proposes", without article and without a head noun ("we introduce progressive
+  adaptive rounding.", "we present one-shot federated learning, where ..."). With an article ("we
+  propose a hybrid adaptive retrieval method") the phrase is a description, not a name: annotators
+  do not list it, and neither does this rule.
+
+The word lists are data (``patterns/claims-proposes.jsonl``, one id per line): the head nouns that
+are dropped from the name ("scheme", "method") or kept ("encoder", "loss"), the evaluative words
+stripped from its front ("novel", "simple and effective"), the words that make a phrase a generic
+description ("deep neural network model") and the nouns a paper presents that are not methods
+("experiments", "analysis", "dataset"). A name must have two words at least (three when the head is
+kept, unless a word is hyphenated: "time-aware encoder"), must not be a known name or one used in an
+earlier sentence, and never comes from a sentence about someone else's work.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from kgbuild.errors import ExtractError
+from kgbuild.normalize import match_key
+from kgbuild.nlp.rules import PATTERN_DIR, load_rules
+from kgbuild.nlp.text import _Cue, _Mention
+
+PROPOSES_FILE = "claims-proposes.jsonl"
+
+
+@dataclass(frozen=True)
+class DescriptiveRules:
+    dropped: frozenset[str]
+    kept: frozenset[str]
+    evaluative: frozenset[str]
+    generic: frozenset[str]
+    report: frozenset[str]
+    action_end: re.Pattern[str]
+    action_heads: frozenset[str]
+
+
+def load_descriptive_rules(path: str | Path | None = None) -> DescriptiveRules:
+    """Read ``claims-proposes.jsonl`` (``ExtractError`` naming file and line for a bad or missing rule)."""
+    path = Path(path) if path else PATTERN_DIR / PROPOSES_FILE
+    by_id = {r.id: r for r in load_rules(path)}
+
+    def words(rid: str) -> frozenset[str]:
+        r = by_id.get(rid)
+        if r is None or not isinstance(r.fields.get("words"), list):
+            raise ExtractError(f"{path}: needs a rule {rid!r} with a \"words\" list")
+        return frozenset(w.lower() for w in r.fields["words"])
+
+    action = by_id.get("descriptive:module-after-action")
+    if action is None:
+        raise ExtractError(f"{path}: needs a rule 'descriptive:module-after-action'")
+    return DescriptiveRules(words("descriptive:heads-dropped"), words("descriptive:heads-kept"),
+                            words("descriptive:evaluative"), words("descriptive:generic"),
+                            words("descriptive:report-nouns"), action.regex(),
+                            frozenset(action.fields.get("heads") or ()))
+
+
+@lru_cache(maxsize=4)
+def descriptive_rules(path: str | None = None) -> DescriptiveRules:
+    return load_descriptive_rules(path)
+
+
+_WORD = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
+# the phrase: lower-case words (commas between fronted qualities allowed: "a novel, multi-task ...")
+_PHRASE = r"((?:" + _WORD + r"(?:\s*,\s*|\s+)){0,7}?" + _WORD + r")"
+_PASSIVE = re.compile(r"(?<![\w-])(?:[Aa]n?|[Tt]he)\s+" + _PHRASE +
+                      r"\s+(?:is|are)\s+(?:\w+ly\s+|,\s*(?:\w+\s*){1,2},\s*)?"
+                      r"(?:proposed|introduced|designed|developed|devised|presented|constructed|built)\b")
+_OBJECT = re.compile(r"\s+(?:(?P<det>an?|the)\s+)?" + _PHRASE +
+                     r"(?=\s*(?:[,.;:(]|$)|\s+(?:that|which|to|for|with|in|on|where|whose|by|based|using|via|as|"
+                     r"and|from|into|named|called|dubbed|termed)\b)")
+# the passive subject opens a clause ("Concretely, a ... module is introduced"), it is not the object
+# of a participle ("a 3D model incorporating a channel space attention mechanism is proposed")
+_CLAUSE_START = re.compile(r"(?:[,;:.]\s*|\b(?:and|then|Then|Finally|First|Second|Third|Moreover|Furthermore|"
+                           r"Additionally|Also|Besides|Specifically|Concretely|Meanwhile)\s+)$")
+# the cues where "we" (or "this paper") introduce something; not "by introducing X", "while proposing X"
+_OWN_CUES = frozenset({"cue:we-propose", "cue:this-paper-proposes", "cue:the-paper-proposes"})
+_HEADLESS_VERB = re.compile(r"\b(?:propose[sd]?|introduce[sd]?|present(?:s|ed)?)$", re.I)
+_PLURAL = re.compile(r"[^su]s$")
+_PASSIVE_VERBS = ("proposed", "introduced", "designed", "developed", "devised", "presented", "constructed", "built")
+
+
+def _name_of(rules: DescriptiveRules, phrase: str, start: int, *, headless: bool) -> tuple[int, int, bool] | None:
+    """Char range of the name in a phrase (``start``: the phrase's offset in the text) and whether
+    a head noun ended the phrase; None when the phrase names nothing."""
+    toks = [(m.start() + start, m.end() + start, m.group()) for m in re.finditer(_WORD, phrase)]
+    while toks and toks[0][2] in rules.evaluative:
+        toks = toks[1:]  # "a simple and effective superblock pruning scheme"
+    if not toks or any(t[2] in rules.evaluative or t[2] in rules.generic or t[2] in rules.report for t in toks):
+        return None
+    if "," in phrase[toks[0][0] - start:]:
+        return None  # a list, not one name
+    head = toks[-1][2]
+    if head in rules.dropped:
+        name = toks[:-1]
+        need = 2
+    elif head in rules.kept:
+        drop = head in rules.action_heads and len(toks) > 1 and rules.action_end.search(toks[-2][2])
+        name = toks[:-1] if drop else toks
+        need = 2 if drop or any("-" in t[2] for t in name) else 3
+    elif headless:
+        name, need = toks, 2
+        head = ""
+    else:
+        return None
+    if len(name) < need or len(name) > 5 or name[0][2].endswith("ing") and len(name) == need and not headless:
+        return None
+    if name[-1][2].endswith("ing") and name[-1][2] in ("using", "being", "having"):
+        return None
+    return name[0][0], name[-1][1], bool(head)
+
+
+def descriptive_proposals(text: str, sents: list[tuple[int, int]], title_end: int, cues: list[_Cue],
+                          kind: Callable[[_Cue], str], mentions: list[_Mention],
+                          emit: Callable[..., None], others_work: re.Pattern[str],
+                          rules: DescriptiveRules | None = None) -> None:
+    """Emit (through ``emit(mention, sent, rule, cue)``) the descriptive proposals of the abstract."""
+    rules = rules or descriptive_rules()
+    found: list[tuple[int, int, tuple[int, int], str, _Cue | None]] = []
+    for c in cues:
+        if c.rule not in _OWN_CUES or c.start < title_end:
+            continue
+        sent = next((s for s in sents if s[0] <= c.start < s[1]), None)
+        if sent is None:
+            continue
+        m = _OBJECT.match(text, c.end, sent[1])
+        if m is None:
+            continue
+        if m.group("det") is not None or re.match(r"to\b|[a-z]+ing\b", m.group(2)) \
+                or not _HEADLESS_VERB.search(text, c.start, c.end) or text.startswith("(", m.end(2) + 1):
+            continue  # "we propose a hybrid adaptive retrieval method": a description, not a name (as annotated)
+        words = m.group(2).split()
+        if any(w in rules.dropped or w in rules.kept for w in words) or _PLURAL.search(words[-1]):
+            continue  # "orthogonal growth method well-suited", "adaptive layers": no name of one thing
+        span = _name_of(rules, m.group(2), m.start(2), headless=True)
+        if span is not None and not span[2]:
+            found.append((span[0], span[1], sent, "propose:descriptive-headless", c))
+    for verb in _PASSIVE_VERBS:
+        i = text.find(verb, title_end)
+        while i >= 0:
+            sent = next((s for s in sents if s[0] <= i < s[1]), None)
+            if sent is not None:
+                for m in _PASSIVE.finditer(text, max(sent[0], i - 140), min(sent[1], i + len(verb))):
+                    if m.end() == i + len(verb) and (not text[sent[0]:m.start()].strip() or _CLAUSE_START.search(
+                            text, max(sent[0], m.start() - 30), m.start())):
+                        span = _name_of(rules, m.group(1), m.start(1), headless=False)
+                        if span is not None:
+                            found.append((span[0], span[1], sent, "propose:descriptive-passive", None))
+                        break
+            i = text.find(verb, i + len(verb))
+    for s, e, sent, rule, cue in sorted(found, key=lambda f: f[0]):
+        if others_work.search(text, sent[0], sent[1]):
+            continue  # "... have been proposed": someone else's
+        key = match_key(text[s:e])
+        if any(match_key(o.name) == key for o in mentions):
+            continue  # a known name ("contrastive learning"), not a coined one
+        if any(o.start < e and s < o.end and o.type not in ("Method", "Model") for o in mentions):
+            continue  # a dataset or task phrase
+        if re.search(r"(?<![\w-])" + re.escape(text[s:e]) + r"(?![\w-])", text[title_end:sent[0]], re.I):
+            continue  # used in an earlier sentence: not introduced here
+        emit(_Mention(s, e, text[s:e], "Method"), sent, rule, cue)
+
+
+__all__ = ["DescriptiveRules", "descriptive_proposals", "descriptive_rules", "load_descriptive_rules"]
