@@ -97,6 +97,8 @@ _POLARITY = re.compile(
 # "higher memory cost compared to X" is no win
 _POLARITY_COST_AFTER = re.compile(r"\s+(?:[\w-]+\s+)?(?:costs?|memory|latency|complexity|overheads?|"
                                   r"computation|parameters|time|price|loss|error)\b", re.I)
+# "a better word error rate": these words say the value is good whatever the quantity
+_GOOD_WORDS = ("better", "superior", "stronger")
 _POLARITY_NEGATED = re.compile(r"\b(?:not|no|without|never|less|fail\w*)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -543,7 +545,7 @@ def _compared_to_claims(doc: Doc, compared: list[_Cue], text: str, sents: list[t
         for p in _POLARITY.finditer(text, c_start, c_end):
             if objs[0].start <= p.start() < objs[-1].end or m.start() <= p.start() < m.end():
                 continue
-            if _POLARITY_COST_AFTER.match(text, p.end()) or _POLARITY_NEGATED.search(text, max(c_start, p.start() - 20), p.start()):
+            if (_POLARITY_COST_AFTER.match(text, p.end()) and p.group().lower() not in _GOOD_WORDS) or _POLARITY_NEGATED.search(text, max(c_start, p.start() - 20), p.start()):
                 continue
             if any(c.start <= p.start() < c.end for c in rel_cues):
                 continue  # a real cue: the main pass decided

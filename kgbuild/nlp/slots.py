@@ -299,5 +299,5 @@ _CLASS_HEAD = re.compile(r"[\s-]*(?:techniques|methods|approaches|protocols|stra
 
 
 _COORD_GAP = re.compile(r"\s*(?:\([^()]{0,60}\))?\s*(?:,\s*(?:and\s+|or\s+|as well as\s+)?|and|or|as well as|&|/|nor)\s*"
-                        r"(?:the\s+|even\s+|also\s+)?", re.I)
+                        r"(?:the\s+|even\s+|also\s+)?(?:\d+(?:\.\d+)?-?[A-Za-z]+\s+)?", re.I)  # "and the 4-step UFOGen"
 _CLAUSE_BREAK = re.compile(r";|,\s*(?:but|while|whereas|although|though|however)\b|\bbut\b|\bwhereas\b", re.I)
