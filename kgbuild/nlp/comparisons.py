@@ -115,6 +115,15 @@ def _cost_claim(cue_text: str, text: str, lo: int, start: int) -> bool:
     return bool(_COST_IN_CUE.match(cue_text) or _COST_BEFORE.search(text, lo, start))
 
 
+_RIGHT_BEFORE_CUE = re.compile(r"\s*\)?\s*(?:(?:\w+ly|can|could|also|further|still|then)\s+)*", re.I)
+
+
+def _in_parenthetical_aside(m: _Mention, text: str, start: int) -> bool:
+    """"(e.g., Tango)": an example inside parentheses is not a subject."""
+    lead = text[start:m.start]
+    return lead.count("(") > lead.count(")") and bool(re.search(r"\((?:e\.g\.|i\.e\.|such as|like|including)[,\s]*$", lead))
+
+
 class Subject(NamedTuple):
     name: str
     decision: str
@@ -320,6 +329,11 @@ def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_M
         if rid:
             return Subject(own, rid)
     taken = {(m.start, m.end) for m in clause_objects}
+    if before and before[-1].name in proposed and _RIGHT_BEFORE_CUE.fullmatch(text, before[-1].end, cue.start) \
+            and before[-1].name != before[0].name and not _in_parenthetical_aside(before[-1], text, start):
+        # "our latent diffusion model (LDM)-based approach (Tango) outperforms": the proposal named
+        # last, right before the cue, is the subject the phrase before it describes
+        return Subject(before[-1].name, "subject:proposal-before-cue")
     for m in before:
         if m.name in proposed and _FRONTED_TOOL.search(text[start:m.start]) and _FRONTED_TOOL_END.match(text, m.end):
             return Subject(m.name, "subject:fronted-proposal")

@@ -174,4 +174,89 @@ def descriptive_proposals(text: str, sents: list[tuple[int, int]], title_end: in
         emit(_Mention(s, e, text[s:e], "Method"), sent, rule, cue)
 
 
-__all__ = ["DescriptiveRules", "descriptive_proposals", "descriptive_rules", "load_descriptive_rules"]
+
+
+# --------------------------------------------------------------------------- named parts and aliases
+# "our latent diffusion model (LDM)-based approach (Tango)": the parenthesised name of our system
+_OUR_HEAD_PAREN = re.compile(r"\b[Oo]ur\s+(?:[\w()-]+\s+){0,5}?(?:approach|method|model|framework|system|architecture|"
+                             r"pipeline|algorithm|agent|network|technique)\s+\(\s*([A-Z][\w.+-]*[\w+])\s*\)(?![\w-])")
+# "We refer to it as Gemini ResNet.", "what we call a Decision LSTM model"
+_REFER_AS = re.compile(r"\b(?:[Ww]e\s+(?:refer\s+to|call|name|dub|term)|(?:is|are)\s+(?:referred\s+to|called|named|dubbed|termed))"
+                       r"\s+(?:(?:it|this|them|these|the\s+\w+|our\s+\w+)\s+)?(?:as\s+)?(?:(?:a|an|the)\s+)?"
+                       r"([A-Z][\w+-]*(?:\s+[A-Z][\w+-]*){0,3})")
+# "a dedicated Temporal Encoder (TE-Module)", "a carefully designed Context Interaction Unit (CIU)": a
+# coined component, named by its acronym, whose long form ends in a component noun
+_COMPONENT_ACRONYM = re.compile(
+    r"(?<![\w-])((?:[A-Z][\w'-]*\s+){1,5}(?:Module|Unit|Block|Layer|Encoder|Decoder|Network|Mechanism|Head|"
+    r"Branch|Loss|Adapter|Extractor|Generator|Fuser|Selector|Router|Aggregator|Predictor|Estimator))"
+    r"\s*\(\s*((?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Za-z][\w-]{1,15})\s*\)(?![\w-])")  # not "(X)-based"
+# the sentence is about our system: "we ...", "our ...", "The framework ...", "It ...", "<proposal> ..."
+_OWN_SUBJECT = re.compile(r"\b(?:[Ww]e|[Oo]ur)\b")
+_OWN_OPENING = re.compile(r"\s*(?:(?:[Tt]he|[Tt]his)\s+(?:proposed\s+)?(?:framework|model|method|approach|network|system|"
+                          r"architecture|module|pipeline)|It)\b")
+# someone else's part: "we use / adopt / follow the ... (X)"
+_REUSE_BEFORE = re.compile(r"\b(?:use[sd]?|using|adopt\w*|follow\w*|utili[sz]\w*|leverag\w*|apply|applies|applied|"
+                           r"employ\w*|borrow\w*|inherit\w*|existing|standard|conventional|original|vanilla)\b"
+                           r"[^.;]{0,50}$", re.I)
+
+
+def named_parts(text: str, sents: list[tuple[int, int]], title_end: int, mentions: list[_Mention],
+                lexicon: set[tuple[int, int]], proposed: Callable[[], list[str]], emit: Callable[..., None],
+                others_work: re.Pattern[str]) -> None:
+    """Proposals whose name the entity rules missed, read from three shapes:
+
+    * ``propose:our-head-paren`` - "our ... approach (Tango)";
+    * ``propose:refer-as`` - "We refer to it as Gemini ResNet", "what we call a Decision LSTM model";
+    * ``propose:component-acronym`` - "The framework integrates a dedicated Temporal Encoder
+      (TE-Module) with ..." in a sentence about our system, not reused ("we adopt ... (X)").
+
+    Each name must be fresh (not written before its sentence) and not a known (lexicon) name."""
+    def fresh(name: str, sent: tuple[int, int]) -> bool:
+        return not re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text[title_end:sent[0]])
+
+    def known(s: int, e: int) -> bool:
+        return any(a <= s and e <= b for a, b in lexicon) or \
+            any(o.start <= s and e <= o.end and o.type not in ("Method", "Model") for o in mentions)
+
+    for sent in sents:
+        if sent[1] <= title_end or others_work.search(text, sent[0], sent[1]):
+            continue
+        chunk = text[sent[0]:sent[1]]
+        if "(" in chunk and ("our" in chunk or "Our" in chunk):
+            for m in _OUR_HEAD_PAREN.finditer(text, sent[0], sent[1]):
+                s, e = m.span(1)
+                if not known(s, e) and fresh(m.group(1), sent) and not _NOT_NAME.fullmatch(m.group(1)):
+                    emit(_Mention(s, e, m.group(1), "Method"), sent, "propose:our-head-paren")
+        if " call" in chunk or " refer" in chunk or " named" in chunk or " dubbed" in chunk or " termed" in chunk:
+            for m in _REFER_AS.finditer(text, sent[0], sent[1]):
+                s, e = m.span(1)
+                words = m.group(1).split()
+                while words and words[-1].lower() in _HEAD_WORDS:
+                    words.pop()  # "a Decision LSTM model" -> Decision LSTM
+                if not words:
+                    continue
+                e = s + len(" ".join(words))
+                if text[s:e] != " ".join(words) or known(s, e) or not fresh(text[s:e], sent) or \
+                        _NOT_NAME.fullmatch(words[0]):
+                    continue
+                emit(_Mention(s, e, text[s:e], "Method"), sent, "propose:refer-as")
+        if "(" in chunk:
+            own = _OWN_SUBJECT.search(text, sent[0], sent[1]) or _OWN_OPENING.match(text, sent[0], sent[1]) or any(
+                re.search(r"(?<![\w-])" + re.escape(p) + r"(?![\w-])", chunk) for p in proposed())
+            if not own:
+                continue
+            for m in _COMPONENT_ACRONYM.finditer(text, sent[0], sent[1]):
+                s, e = m.span(2)
+                if known(m.start(1), m.end(1)) or known(s, e) or not fresh(m.group(2), sent) or \
+                        _REUSE_BEFORE.search(text, max(sent[0], m.start() - 60), m.start()):
+                    continue
+                emit(_Mention(s, e, m.group(2), "Method"), sent, "propose:component-acronym")
+
+
+_HEAD_WORDS = frozenset({"model", "models", "method", "approach", "framework", "network", "module", "architecture",
+                         "system", "algorithm", "technique", "strategy", "scheme"})
+# capitalised words that are not names
+_NOT_NAME = re.compile(r"(?:The|This|These|It|Our|We|A|An|In|On|For|Fig|Figure|Table|Section|SOTA|LLMs?|AI)")
+
+
+__all__ = ["DescriptiveRules", "descriptive_proposals", "descriptive_rules", "load_descriptive_rules", "named_parts"]
