@@ -90,6 +90,7 @@ _CLAUSE_START = re.compile(r"(?:[,;:.]\s*|\b(?:and|then|Then|Finally|First|Secon
 _OWN_CUES = frozenset({"cue:we-propose", "cue:this-paper-proposes", "cue:the-paper-proposes"})
 _HEADLESS_VERB = re.compile(r"\b(?:propose[sd]?|introduce[sd]?|present(?:s|ed)?)$", re.I)
 _PLURAL = re.compile(r"[^su]s$")
+_IS_BEFORE = re.compile(r"\b(?:is|are)\s+(?:\w+ly\s+|,[^,]{1,30},\s*)?$")  # cheap test before _PASSIVE
 _PASSIVE_VERBS = ("proposed", "introduced", "designed", "developed", "devised", "presented", "constructed", "built")
 
 
@@ -151,7 +152,7 @@ def descriptive_proposals(text: str, sents: list[tuple[int, int]], title_end: in
     for verb in _PASSIVE_VERBS:
         i = text.find(verb, title_end)
         while i >= 0:
-            sent = next((s for s in sents if s[0] <= i < s[1]), None)
+            sent = next((s for s in sents if s[0] <= i < s[1]), None) if _IS_BEFORE.search(text, max(0, i - 40), i) else None
             if sent is not None:
                 for m in _PASSIVE.finditer(text, max(sent[0], i - 140), min(sent[1], i + len(verb))):
                     if m.end() == i + len(verb) and (not text[sent[0]:m.start()].strip() or _CLAUSE_START.search(
@@ -190,6 +191,9 @@ _COMPONENT_ACRONYM = re.compile(
     r"(?<![\w-])((?:[A-Z][\w'-]*\s+){1,5}(?:Module|Unit|Block|Layer|Encoder|Decoder|Network|Mechanism|Head|"
     r"Branch|Loss|Adapter|Extractor|Generator|Fuser|Selector|Router|Aggregator|Predictor|Estimator))"
     r"\s*\(\s*((?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Za-z][\w-]{1,15})\s*\)(?![\w-])")  # not "(X)-based"
+_COMPONENT_HEAD_PAREN = re.compile(r"(?:Module|Unit|Block|Layer|Encoder|Decoder|Network|Mechanism|Head|Branch|Loss|"
+                                   r"Adapter|Extractor|Generator|Fuser|Selector|Router|Aggregator|Predictor|Estimator)"
+                                   r"\s*\(")  # cheap trigger for _COMPONENT_ACRONYM
 # the sentence is about our system: "we ...", "our ...", "The framework ...", "It ...", "<proposal> ..."
 _OWN_SUBJECT = re.compile(r"\b(?:[Ww]e|[Oo]ur)\b")
 _OWN_OPENING = re.compile(r"\s*(?:(?:[Tt]he|[Tt]his)\s+(?:proposed\s+)?(?:framework|model|method|approach|network|system|"
@@ -218,15 +222,20 @@ def named_parts(text: str, sents: list[tuple[int, int]], title_end: int, mention
         return any(a <= s and e <= b for a, b in lexicon) or \
             any(o.start <= s and e <= o.end and o.type not in ("Method", "Model") for o in mentions)
 
+    def emit_ours(m: _Mention, sent: tuple[int, int], rule: str) -> None:
+        if not others_work.search(text, sent[0], sent[1]):  # "... have been proposed": someone else's
+            emit(m, sent, rule)
+
     for sent in sents:
-        if sent[1] <= title_end or others_work.search(text, sent[0], sent[1]):
+        if sent[1] <= title_end:
             continue
         chunk = text[sent[0]:sent[1]]
-        if "(" in chunk and ("our" in chunk or "Our" in chunk):
+        paren = "(" in chunk
+        if paren and (" our " in chunk or "Our " in chunk):
             for m in _OUR_HEAD_PAREN.finditer(text, sent[0], sent[1]):
                 s, e = m.span(1)
                 if not known(s, e) and fresh(m.group(1), sent) and not _NOT_NAME.fullmatch(m.group(1)):
-                    emit(_Mention(s, e, m.group(1), "Method"), sent, "propose:our-head-paren")
+                    emit_ours(_Mention(s, e, m.group(1), "Method"), sent, "propose:our-head-paren")
         if " call" in chunk or " refer" in chunk or " named" in chunk or " dubbed" in chunk or " termed" in chunk:
             for m in _REFER_AS.finditer(text, sent[0], sent[1]):
                 s, e = m.span(1)
@@ -239,18 +248,22 @@ def named_parts(text: str, sents: list[tuple[int, int]], title_end: int, mention
                 if text[s:e] != " ".join(words) or known(s, e) or not fresh(text[s:e], sent) or \
                         _NOT_NAME.fullmatch(words[0]):
                     continue
-                emit(_Mention(s, e, text[s:e], "Method"), sent, "propose:refer-as")
-        if "(" in chunk:
-            own = _OWN_SUBJECT.search(text, sent[0], sent[1]) or _OWN_OPENING.match(text, sent[0], sent[1]) or any(
-                re.search(r"(?<![\w-])" + re.escape(p) + r"(?![\w-])", chunk) for p in proposed())
-            if not own:
-                continue
-            for m in _COMPONENT_ACRONYM.finditer(text, sent[0], sent[1]):
+                emit_ours(_Mention(s, e, text[s:e], "Method"), sent, "propose:refer-as")
+        if not paren:
+            continue
+        heads = [sent[0] + h.end() for h in _COMPONENT_HEAD_PAREN.finditer(chunk)]
+        if not heads:
+            continue
+        if not (_OWN_SUBJECT.search(text, sent[0], sent[1]) or _OWN_OPENING.match(text, sent[0], sent[1])
+                or any(p in chunk for p in proposed())):
+            continue
+        for h in heads:
+            for m in _COMPONENT_ACRONYM.finditer(text, max(sent[0], h - 120), min(sent[1], h + 24)):
                 s, e = m.span(2)
                 if known(m.start(1), m.end(1)) or known(s, e) or not fresh(m.group(2), sent) or \
                         _REUSE_BEFORE.search(text, max(sent[0], m.start() - 60), m.start()):
                     continue
-                emit(_Mention(s, e, m.group(2), "Method"), sent, "propose:component-acronym")
+                emit_ours(_Mention(s, e, m.group(2), "Method"), sent, "propose:component-acronym")
 
 
 _HEAD_WORDS = frozenset({"model", "models", "method", "approach", "framework", "network", "module", "architecture",
