@@ -272,4 +272,41 @@ _HEAD_WORDS = frozenset({"model", "models", "method", "approach", "framework", "
 _NOT_NAME = re.compile(r"(?:The|This|These|It|Our|We|A|An|In|On|For|Fig|Figure|Table|Section|SOTA|LLMs?|AI)")
 
 
-__all__ = ["DescriptiveRules", "descriptive_proposals", "descriptive_rules", "load_descriptive_rules", "named_parts"]
+
+
+# --------------------------------------------------------------------------- bare coined object
+# "we propose GRIN, a ...", "we introduce FooNet (...)", "this paper presents Dream-MPC: ...": a name
+# with a capital after its first letter or a digit, as the whole object of the cue
+_BARE_COINED = re.compile(r"\s+(?:the\s+)?((?=\w[\w.+-]*[A-Z0-9])(?:[A-Z][\w.+-]*[\w+]|[a-z][\w.+-]*[A-Z][\w.+-]*)"
+                          r"(?:[-\s]\d[\w.]*)?)(?=\s*(?:[,:(;.]|--|—|–)|\s+(?:which|that|to|for|as|is|in)\b)")
+_BARE_NOT_METHOD_AFTER = re.compile(r"\s*(?:,|:|\(|--|—|–)?\s*(?:an?|the)\s+(?:[\w-]+\s+){0,4}?(?:dataset|benchmark|corpus|"
+                                    r"collection|suite|metric|measure|task|challenge|leaderboard|library|toolkit|"
+                                    r"survey)s?\b", re.I)
+
+
+def bare_coined_objects(text: str, sents: list[tuple[int, int]], title_end: int, cues: list[_Cue],
+                        mentions: list[_Mention], lexicon: set[tuple[int, int]], emit: Callable[..., None],
+                        others_work: re.Pattern[str]) -> None:
+    """``propose:we-propose-bare-name`` - "we propose GRIN, a ...": the whole object of an own
+    proposal cue is a coined name (a capital after its first letter, or a digit), which the entity
+    rules may not know; never a known (lexicon) name, a data resource or metric ("we introduce
+    ImageNet-X, a benchmark ..."), or a name written before its sentence."""
+    for c in cues:
+        if c.rule not in _OWN_CUES or c.start < title_end:
+            continue
+        m = _BARE_COINED.match(text, c.end)
+        if m is None:
+            continue
+        s, e = m.span(1)
+        sent = next((x for x in sents if x[0] <= c.start < x[1]), None)
+        if sent is None or e > sent[1] or any(a <= s and e <= b for a, b in lexicon) or \
+                any(o.start < e and s < o.end and o.type not in ("Method", "Model") for o in mentions) or \
+                _BARE_NOT_METHOD_AFTER.match(text, e) or _NOT_NAME.fullmatch(m.group(1)) or \
+                re.search(r"(?<![\w-])" + re.escape(m.group(1)) + r"(?![\w-])", text[title_end:sent[0]]) or \
+                others_work.search(text, sent[0], sent[1]):
+            continue
+        emit(_Mention(s, e, m.group(1), "Method"), sent, "propose:we-propose-bare-name", c)
+
+
+__all__ = ["DescriptiveRules", "bare_coined_objects", "descriptive_proposals", "descriptive_rules",
+           "load_descriptive_rules", "named_parts"]

@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 
 from kgbuild.normalize import match_key
 from kgbuild.nlp.cues import cue_pattern
-from kgbuild.nlp.descriptive import descriptive_proposals, named_parts
+from kgbuild.nlp.descriptive import bare_coined_objects, descriptive_proposals, named_parts
 from kgbuild.nlp.rules import SYSTEM_TYPES
 from kgbuild.nlp.slots import _chain_head
 from kgbuild.nlp.text import _Cue, _cues, _doc_mentions, _in, _Mention, _sentences, _text
@@ -259,6 +259,7 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
     descriptive_proposals(text, sents, title_end, cues, _kind, all_mentions, emit, _OTHERS_WORK)
     named_parts(text, sents, title_end, all_mentions, lexicon, lambda: [p.name for p in out.values()], emit,
                 _OTHERS_WORK)
+    bare_coined_objects(text, sents, title_end, cues, all_mentions, lexicon, emit, _OTHERS_WORK)
     return list(out.values())
 
 
