@@ -77,7 +77,7 @@ _WORD = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
 # the phrase: lower-case words (commas between fronted qualities allowed: "a novel, multi-task ...")
 _PHRASE = r"((?:" + _WORD + r"(?:\s*,\s*|\s+)){0,7}?" + _WORD + r")"
 _PASSIVE = re.compile(r"(?<![\w-])(?:[Aa]n?|[Tt]he)\s+" + _PHRASE +
-                      r"\s+(?:is|are)\s+(?:\w+ly\s+|,\s*(?:\w+\s*){1,2},\s*)?"
+                      r"\s+(?:is|are)(?:\s+\w+ly|\s*,\s*(?:\w+\s*){1,2},)?\s+"
                       r"(?:proposed|introduced|designed|developed|devised|presented|constructed|built)\b")
 _OBJECT = re.compile(r"\s+(?:(?P<det>an?|the)\s+)?" + _PHRASE +
                      r"(?=\s*(?:[,.;:(]|$)|\s+(?:that|which|to|for|with|in|on|where|whose|by|based|using|via|as|"
@@ -90,7 +90,11 @@ _CLAUSE_START = re.compile(r"(?:[,;:.]\s*|\b(?:and|then|Then|Finally|First|Secon
 _OWN_CUES = frozenset({"cue:we-propose", "cue:this-paper-proposes", "cue:the-paper-proposes"})
 _HEADLESS_VERB = re.compile(r"\b(?:propose[sd]?|introduce[sd]?|present(?:s|ed)?)$", re.I)
 _PLURAL = re.compile(r"[^su]s$")
-_IS_BEFORE = re.compile(r"\b(?:is|are)\s+(?:\w+ly\s+|,[^,]{1,30},\s*)?$")  # cheap test before _PASSIVE
+# "The first novelty is a contextual-geometric depth consistency loss, which ...", "The core design is the Joint Block,"
+_NOVELTY_IS = re.compile(r"(?:novelty|contribution|innovation|(?:core|key)\s+(?:design|component|idea)|main\s+idea|core\s+idea)"
+                         r"\s+(?:of\s+\w+\s+(?:\w+\s+)?)?is\s+(?:(?:an?|the)\s+)?(?:(?P<cap>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})|"
+                         + _PHRASE.replace("(", "(?P<low>", 1) + r")(?=\s*[,.;(]|\s+(?:that|which|to|for|with|in|where)\b)")
+_IS_BEFORE = re.compile(r"\b(?:is|are)(?:\s+\w+ly|\s*,[^,]{1,30},)?\s+$")  # cheap test before _PASSIVE
 _PASSIVE_VERBS = ("proposed", "introduced", "designed", "developed", "devised", "presented", "constructed", "built")
 
 
@@ -162,6 +166,25 @@ def descriptive_proposals(text: str, sents: list[tuple[int, int]], title_end: in
                             found.append((span[0], span[1], sent, "propose:descriptive-passive", None))
                         break
             i = text.find(verb, i + len(verb))
+    for w in ("novelty", "contribution", "innovation", "core design", "key design", "key component",
+              "core component", "key idea", "main idea", "core idea"):
+        i = text.find(w, title_end)
+        while i >= 0:
+            m = _NOVELTY_IS.match(text, i)
+            sent = next((x for x in sents if x[0] <= i < x[1]), None) if m else None
+            if m is not None and sent is not None and m.end() <= sent[1]:
+                if m.group("cap"):
+                    s0, e0 = m.span("cap")
+                    words = m.group("cap").split()
+                    while words and words[-1].lower() in rules.dropped:
+                        words.pop()  # "the Joint Block" stays; "the Foo Method" -> Foo
+                    if words:
+                        found.append((s0, s0 + len(" ".join(words)), sent, "propose:novelty-is", None))
+                else:
+                    span = _name_of(rules, m.group("low"), m.start("low"), headless=False)
+                    if span is not None:
+                        found.append((span[0], span[1], sent, "propose:novelty-is", None))
+            i = text.find(w, i + len(w))
     for s, e, sent, rule, cue in sorted(found, key=lambda f: f[0]):
         if others_work.search(text, sent[0], sent[1]):
             continue  # "... have been proposed": someone else's
@@ -308,5 +331,88 @@ def bare_coined_objects(text: str, sents: list[tuple[int, int]], title_end: int,
         emit(_Mention(s, e, m.group(1), "Method"), sent, "propose:we-propose-bare-name", c)
 
 
-__all__ = ["DescriptiveRules", "bare_coined_objects", "descriptive_proposals", "descriptive_rules",
-           "load_descriptive_rules", "named_parts"]
+
+
+# --------------------------------------------------------------------------- component lists, title names
+# "Its key designs include A, B, and C", "the core components ...: Observer, Planner, and Executor"
+_COMPONENT_LIST = re.compile(r"\b(?:[Ii]ts|[Oo]ur|[Tt]he|[Tt]heir|two|three|four|five)\s+(?:\w+\s+)?(?:core|key|main|major|principal|"
+                             r"essential)\s+(?:components|designs|modules|innovations|elements|parts|ingredients)\b"
+                             r"[^.:;]{0,80}?(?:\s(?:include|includes|are)\s+|:\s*)")
+_LIST_ITEM = re.compile(r"([\w][\w'-]*(?:\s+[\w][\w'-]*){0,4})(?:\s*\([^()]{1,30}\))?\s*(?:,\s*(?:and\s+)?|\s+and\s+|(?=[.;]|\s+(?:which|that|to|for|with)\b|$))")
+# a short title-case title prefix: "Booster Gym: An End-to-End ...", "3D Brainformer: 3D Fusion ..."
+_TITLE_PREFIX = re.compile(r"((?:\d\w*\s+)?[A-Z][\w+-]*(?:\s+[A-Z0-9][\w+-]*){0,2})\s?(?::|--|—| - )\s")
+_TITLE_NOT_NAME = re.compile(r"(?i:towards?|rethinking|revisiting|beyond|understanding|learning|on|when|what|why|how|"
+                             r"is|are|do|does|can|a|an|the|from|all|less|more|one|no|not|scaling|improving|"
+                             r"benchmarking|evaluating|exploring|enhancing|efficient|position|survey|review|"
+                             r"[a-z]+ing)$")
+
+
+def component_lists(text: str, sents: list[tuple[int, int]], title_end: int, mentions: list[_Mention],
+                    lexicon: set[tuple[int, int]], emit: Callable[..., None], rules: DescriptiveRules,
+                    others_work: re.Pattern[str]) -> None:
+    """``propose:component-list`` - the items of "its key designs include A, B, and C" / "the core
+    components ...: A, B, and C" in a sentence about our system: each item a name (five words at
+    most, no generic word, not known, not used before)."""
+    for m in _COMPONENT_LIST.finditer(text, title_end):
+        sent = next((x for x in sents if x[0] <= m.start() < x[1]), None)
+        if sent is None or others_work.search(text, sent[0], sent[1]):
+            continue
+        pos, items = m.end(), []
+        while pos < sent[1]:
+            it = _LIST_ITEM.match(text, pos, sent[1])
+            if it is None or re.match(r"(?:which|that|to|where|while|for|with|and|or)\b", it.group(1)):
+                break
+            items.append(it.span(1))
+            pos = it.end()
+            if not re.match(r"\s*(?:,|and\b)", text[it.end(1):it.end()].strip() or "."):
+                break
+        if len(items) < 2:
+            continue  # a list names at least two parts
+        for s, e in items:
+            lead = re.match(r"[a-z]+-(?:aligned|based|driven|guided|aware|enhanced|augmented)\s+(?=[A-Z])", text[s:e])
+            if lead:
+                s += lead.end()  # "preference-aligned BestFit reranking": the modifier is not part of the name
+            words = text[s:e].split()
+            if any(w.lower() in rules.generic or w.lower() in rules.report for w in words) or \
+                    any(a <= s and e <= b for a, b in lexicon) or \
+                    any(o.start < e and s < o.end and o.type not in ("Method", "Model") for o in mentions) or \
+                    re.search(r"(?<![\w-])" + re.escape(text[s:e]) + r"(?![\w-])", text[title_end:sent[0]]):
+                continue
+            emit(_Mention(s, e, text[s:e], "Method"), sent, "propose:component-list")
+
+
+def title_names(text: str, title_end: int, mentions: list[_Mention], lexicon: set[tuple[int, int]],
+                emit: Callable[..., None]) -> None:
+    """``propose:title-name`` - a short title-case prefix the entity rules did not read as a name
+    ("Booster Gym: An End-to-End Reinforcement Learning Framework ..."): at most three words, each
+    capitalised (a leading "3D" allowed), none a title word ("Towards", "Rethinking", an -ing
+    verb), not a known or typed name, and written again in the abstract."""
+    m = _TITLE_PREFIX.match(text, 0, title_end)
+    if m is None:
+        return
+    s, e = m.span(1)
+    words = m.group(1).split()
+    if any(_TITLE_NOT_NAME.fullmatch(w) for w in words) or any(a <= s and e <= b for a, b in lexicon) or \
+            re.search(r"\b(?:[Dd]atasets?|[Bb]enchmarks?|[Cc]orpus|[Ss]uite|[Ll]eaderboard|[Ss]urvey)\b", text[e:title_end]) or \
+            any(o.start < e and s < o.end for o in mentions):
+        return
+    if not re.search(r"(?<![\w-])" + re.escape(m.group(1)) + r"(?![\w-])", text[title_end:]):
+        return  # a name the abstract never uses is a title phrase, not a system
+    emit(_Mention(s, e, m.group(1), "Method"), (0, title_end), "propose:title-name")
+
+
+def shape_proposals(text: str, sents: list[tuple[int, int]], title_end: int, cues: list[_Cue],
+                    kind: Callable[[_Cue], str], mentions: list[_Mention], lexicon: set[tuple[int, int]],
+                    proposed: Callable[[], list[str]], emit: Callable[..., None],
+                    others_work: re.Pattern[str]) -> None:
+    """Every rule of this module, in order (``find_proposes`` calls this once, after its own rules)."""
+    rules = descriptive_rules()
+    descriptive_proposals(text, sents, title_end, cues, kind, mentions, emit, others_work, rules)
+    named_parts(text, sents, title_end, mentions, lexicon, proposed, emit, others_work)
+    bare_coined_objects(text, sents, title_end, cues, mentions, lexicon, emit, others_work)
+    component_lists(text, sents, title_end, mentions, lexicon, emit, rules, others_work)
+    title_names(text, title_end, mentions, lexicon, emit)
+
+
+__all__ = ["DescriptiveRules", "bare_coined_objects", "component_lists", "descriptive_proposals", "descriptive_rules",
+           "load_descriptive_rules", "named_parts", "shape_proposals", "title_names"]

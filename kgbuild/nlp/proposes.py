@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 
 from kgbuild.normalize import match_key
 from kgbuild.nlp.cues import cue_pattern
-from kgbuild.nlp.descriptive import bare_coined_objects, descriptive_proposals, named_parts
+from kgbuild.nlp.descriptive import shape_proposals
 from kgbuild.nlp.rules import SYSTEM_TYPES
 from kgbuild.nlp.slots import _chain_head
 from kgbuild.nlp.text import _Cue, _cues, _doc_mentions, _in, _Mention, _sentences, _text
@@ -254,12 +254,9 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
                         head = _chain_head(s_mentions, i, text)
                         if head is m:
                             emit(m, sent, "propose:component")
-    # lower-case names coined for the paper's own parts ("a temporal embedding boosting module is introduced")
-    all_mentions = _doc_mentions(doc, entities, len(text))
-    descriptive_proposals(text, sents, title_end, cues, _kind, all_mentions, emit, _OTHERS_WORK)
-    named_parts(text, sents, title_end, all_mentions, lexicon, lambda: [p.name for p in out.values()], emit,
-                _OTHERS_WORK)
-    bare_coined_objects(text, sents, title_end, cues, all_mentions, lexicon, emit, _OTHERS_WORK)
+    # names no entity rule found, read from the proposal's shape (kgbuild/nlp/descriptive.py)
+    shape_proposals(text, sents, title_end, cues, _kind, _doc_mentions(doc, entities, len(text)), lexicon,
+                    lambda: [p.name for p in out.values()], emit, _OTHERS_WORK)
     return list(out.values())
 
 
