@@ -73,6 +73,18 @@ def descriptive_rules(path: str | None = None) -> DescriptiveRules:
     return load_descriptive_rules(path)
 
 
+def _written(name: str, text: str, lo: int, hi: int) -> bool:
+    """Is ``name`` written as a whole word in ``text[lo:hi]``? (``str.find``: no regex per name)"""
+    i = text.find(name, lo, hi)
+    while i >= 0:
+        j = i + len(name)
+        if (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "-")) and \
+                (j >= len(text) or not (text[j].isalnum() or text[j] == "-")):
+            return True
+        i = text.find(name, i + 1, hi)
+    return False
+
+
 _WORD = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
 # the phrase: lower-case words (commas between fronted qualities allowed: "a novel, multi-task ...")
 _PHRASE = r"((?:" + _WORD + r"(?:\s*,\s*|\s+)){0,7}?" + _WORD + r")"
@@ -193,7 +205,7 @@ def descriptive_proposals(text: str, sents: list[tuple[int, int]], title_end: in
             continue  # a known name ("contrastive learning"), not a coined one
         if any(o.start < e and s < o.end and o.type not in ("Method", "Model") for o in mentions):
             continue  # a dataset or task phrase
-        if re.search(r"(?<![\w-])" + re.escape(text[s:e]) + r"(?![\w-])", text[title_end:sent[0]], re.I):
+        if _written(text[s:e].lower(), text.lower(), title_end, sent[0]):
             continue  # used in an earlier sentence: not introduced here
         emit(_Mention(s, e, text[s:e], "Method"), sent, rule, cue)
 
@@ -239,7 +251,7 @@ def named_parts(text: str, sents: list[tuple[int, int]], title_end: int, mention
 
     Each name must be fresh (not written before its sentence) and not a known (lexicon) name."""
     def fresh(name: str, sent: tuple[int, int]) -> bool:
-        return not re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text[title_end:sent[0]])
+        return not _written(name, text, title_end, sent[0])
 
     def known(s: int, e: int) -> bool:
         return any(a <= s and e <= b for a, b in lexicon) or \
@@ -325,7 +337,7 @@ def bare_coined_objects(text: str, sents: list[tuple[int, int]], title_end: int,
         if sent is None or e > sent[1] or any(a <= s and e <= b for a, b in lexicon) or \
                 any(o.start < e and s < o.end and o.type not in ("Method", "Model") for o in mentions) or \
                 _BARE_NOT_METHOD_AFTER.match(text, e) or _NOT_NAME.fullmatch(m.group(1)) or \
-                re.search(r"(?<![\w-])" + re.escape(m.group(1)) + r"(?![\w-])", text[title_end:sent[0]]) or \
+                _written(m.group(1), text, title_end, sent[0]) or \
                 others_work.search(text, sent[0], sent[1]):
             continue
         emit(_Mention(s, e, m.group(1), "Method"), sent, "propose:we-propose-bare-name", c)
@@ -347,13 +359,31 @@ _TITLE_NOT_NAME = re.compile(r"(?i:towards?|rethinking|revisiting|beyond|underst
                              r"[a-z]+ing)$")
 
 
+_LIST_NOUNS = ("components", "designs", "modules", "innovations", "elements", "parts", "ingredients")
+
+
+def _find_all(text: str, word: str, lo: int) -> list[int]:
+    out, i = [], text.find(word, lo)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + len(word))
+    return out
+
+
 def component_lists(text: str, sents: list[tuple[int, int]], title_end: int, mentions: list[_Mention],
                     lexicon: set[tuple[int, int]], emit: Callable[..., None], rules: DescriptiveRules,
                     others_work: re.Pattern[str]) -> None:
     """``propose:component-list`` - the items of "its key designs include A, B, and C" / "the core
     components ...: A, B, and C" in a sentence about our system: each item a name (five words at
     most, no generic word, not known, not used before)."""
-    for m in _COMPONENT_LIST.finditer(text, title_end):
+    starts = sorted({i for w in _LIST_NOUNS for i in _find_all(text, w, title_end)})
+    if not starts:
+        return
+    seen_end = -1
+    for m in (x for i in starts for x in [_COMPONENT_LIST.search(text, max(title_end, i - 40), i + 120)] if x):
+        if m.start() < seen_end:
+            continue
+        seen_end = m.end()
         sent = next((x for x in sents if x[0] <= m.start() < x[1]), None)
         if sent is None or others_work.search(text, sent[0], sent[1]):
             continue
@@ -376,7 +406,7 @@ def component_lists(text: str, sents: list[tuple[int, int]], title_end: int, men
             if any(w.lower() in rules.generic or w.lower() in rules.report for w in words) or \
                     any(a <= s and e <= b for a, b in lexicon) or \
                     any(o.start < e and s < o.end and o.type not in ("Method", "Model") for o in mentions) or \
-                    re.search(r"(?<![\w-])" + re.escape(text[s:e]) + r"(?![\w-])", text[title_end:sent[0]]):
+                    _written(text[s:e], text, title_end, sent[0]):
                 continue
             emit(_Mention(s, e, text[s:e], "Method"), sent, "propose:component-list")
 
@@ -396,7 +426,7 @@ def title_names(text: str, title_end: int, mentions: list[_Mention], lexicon: se
             re.search(r"\b(?:[Dd]atasets?|[Bb]enchmarks?|[Cc]orpus|[Ss]uite|[Ll]eaderboard|[Ss]urvey)\b", text[e:title_end]) or \
             any(o.start < e and s < o.end for o in mentions):
         return
-    if not re.search(r"(?<![\w-])" + re.escape(m.group(1)) + r"(?![\w-])", text[title_end:]):
+    if not _written(m.group(1), text, title_end, len(text)):
         return  # a name the abstract never uses is a title phrase, not a system
     emit(_Mention(s, e, m.group(1), "Method"), (0, title_end), "propose:title-name")
 
