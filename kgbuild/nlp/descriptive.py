@@ -106,6 +106,8 @@ _PLURAL = re.compile(r"[^su]s$")
 _NOVELTY_IS = re.compile(r"(?:novelty|contribution|innovation|(?:core|key)\s+(?:design|component|idea)|main\s+idea|core\s+idea)"
                          r"\s+(?:of\s+\w+\s+(?:\w+\s+)?)?is\s+(?:(?:an?|the)\s+)?(?:(?P<cap>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})|"
                          + _PHRASE.replace("(", "(?P<low>", 1) + r")(?=\s*[,.;(]|\s+(?:that|which|to|for|with|in|where)\b)")
+_NOVELTY_WORDS = ("novelty", "contribution", "innovation", "core design", "key design", "key component",
+                  "core component", "key idea", "main idea", "core idea")
 _IS_BEFORE = re.compile(r"\b(?:is|are)(?:\s+\w+ly|\s*,[^,]{1,30},)?\s+$")  # cheap test before _PASSIVE
 _PASSIVE_VERBS = ("proposed", "introduced", "designed", "developed", "devised", "presented", "constructed", "built")
 
@@ -168,7 +170,9 @@ def descriptive_proposals(text: str, sents: list[tuple[int, int]], title_end: in
     for verb in _PASSIVE_VERBS:
         i = text.find(verb, title_end)
         while i >= 0:
-            sent = next((s for s in sents if s[0] <= i < s[1]), None) if _IS_BEFORE.search(text, max(0, i - 40), i) else None
+            sent = next((s for s in sents if s[0] <= i < s[1]), None) \
+                if text.endswith(("is ", "are ", "ly ", ", "), max(0, i - 5), i) \
+                and _IS_BEFORE.search(text, max(0, i - 40), i) else None
             if sent is not None:
                 for m in _PASSIVE.finditer(text, max(sent[0], i - 140), min(sent[1], i + len(verb))):
                     if m.end() == i + len(verb) and (not text[sent[0]:m.start()].strip() or _CLAUSE_START.search(
@@ -178,8 +182,7 @@ def descriptive_proposals(text: str, sents: list[tuple[int, int]], title_end: in
                             found.append((span[0], span[1], sent, "propose:descriptive-passive", None))
                         break
             i = text.find(verb, i + len(verb))
-    for w in ("novelty", "contribution", "innovation", "core design", "key design", "key component",
-              "core component", "key idea", "main idea", "core idea"):
+    for w in _NOVELTY_WORDS:
         i = text.find(w, title_end)
         while i >= 0:
             m = _NOVELTY_IS.match(text, i)
@@ -226,9 +229,6 @@ _COMPONENT_ACRONYM = re.compile(
     r"(?<![\w-])((?:[A-Z][\w'-]*\s+){1,5}(?:Module|Unit|Block|Layer|Encoder|Decoder|Network|Mechanism|Head|"
     r"Branch|Loss|Adapter|Extractor|Generator|Fuser|Selector|Router|Aggregator|Predictor|Estimator))"
     r"\s*\(\s*((?=[\w-]*[A-Z][\w-]*[A-Z0-9])[A-Za-z][\w-]{1,15})\s*\)(?![\w-])")  # not "(X)-based"
-_COMPONENT_HEAD_PAREN = re.compile(r"(?:Module|Unit|Block|Layer|Encoder|Decoder|Network|Mechanism|Head|Branch|Loss|"
-                                   r"Adapter|Extractor|Generator|Fuser|Selector|Router|Aggregator|Predictor|Estimator)"
-                                   r"\s*\(")  # cheap trigger for _COMPONENT_ACRONYM
 # the sentence is about our system: "we ...", "our ...", "The framework ...", "It ...", "<proposal> ..."
 _OWN_SUBJECT = re.compile(r"\b(?:[Ww]e|[Oo]ur)\b")
 _OWN_OPENING = re.compile(r"\s*(?:(?:[Tt]he|[Tt]his)\s+(?:proposed\s+)?(?:framework|model|method|approach|network|system|"
@@ -261,46 +261,67 @@ def named_parts(text: str, sents: list[tuple[int, int]], title_end: int, mention
         if not others_work.search(text, sent[0], sent[1]):  # "... have been proposed": someone else's
             emit(m, sent, rule)
 
-    for sent in sents:
-        if sent[1] <= title_end:
+    def sent_of(pos: int) -> tuple[int, int] | None:
+        return next((x for x in sents if x[0] <= pos < x[1]), None)
+
+    parens = _find_all(text, "(", title_end) if "(" in text else []
+    seen: set[int] = set()
+    for p in (parens if "our " in text or "Our " in text else ()):  # "our ... approach (Tango)"
+        lo = text.rfind("our ", max(title_end, p - 90), p)
+        if lo < 0:
+            lo = text.rfind("Our ", max(title_end, p - 90), p)
+        if lo < 0:
+            continue
+        m = _OUR_HEAD_PAREN.match(text, lo)
+        if m is None or m.start() in seen:
+            continue
+        seen.add(m.start())
+        s, e = m.span(1)
+        sent = sent_of(m.start())
+        if sent is not None and m.end() <= sent[1] and not known(s, e) and fresh(m.group(1), sent) \
+                and not _NOT_NAME.fullmatch(m.group(1)):
+            emit_ours(_Mention(s, e, m.group(1), "Method"), sent, "propose:our-head-paren")
+    for w in _REFER_TRIGGERS:  # "We refer to it as Gemini ResNet"
+        if w not in text:
+            continue
+        for t in _find_all(text, w, title_end):
+            m = _REFER_AS.search(text, max(title_end, t - 12), t + len(w) + 90)
+            if m is None or m.start() in seen:
+                continue
+            seen.add(m.start())
+            s, e = m.span(1)
+            sent = sent_of(m.start())
+            words = m.group(1).split()
+            while words and words[-1].lower() in _HEAD_WORDS:
+                words.pop()  # "a Decision LSTM model" -> Decision LSTM
+            if sent is None or not words:
+                continue
+            e = s + len(" ".join(words))
+            if e > sent[1] or text[s:e] != " ".join(words) or known(s, e) or not fresh(text[s:e], sent) or \
+                    _NOT_NAME.fullmatch(words[0]):
+                continue
+            emit_ours(_Mention(s, e, text[s:e], "Method"), sent, "propose:refer-as")
+    for p in parens:  # "a dedicated Temporal Encoder (TE-Module)"
+        if not text[max(0, p - 14):p].rstrip().endswith(_COMPONENT_HEADS):
+            continue
+        sent = sent_of(p)
+        if sent is None:
             continue
         chunk = text[sent[0]:sent[1]]
-        paren = "(" in chunk
-        if paren and (" our " in chunk or "Our " in chunk):
-            for m in _OUR_HEAD_PAREN.finditer(text, sent[0], sent[1]):
-                s, e = m.span(1)
-                if not known(s, e) and fresh(m.group(1), sent) and not _NOT_NAME.fullmatch(m.group(1)):
-                    emit_ours(_Mention(s, e, m.group(1), "Method"), sent, "propose:our-head-paren")
-        if " call" in chunk or " refer" in chunk or " named" in chunk or " dubbed" in chunk or " termed" in chunk:
-            for m in _REFER_AS.finditer(text, sent[0], sent[1]):
-                s, e = m.span(1)
-                words = m.group(1).split()
-                while words and words[-1].lower() in _HEAD_WORDS:
-                    words.pop()  # "a Decision LSTM model" -> Decision LSTM
-                if not words:
-                    continue
-                e = s + len(" ".join(words))
-                if text[s:e] != " ".join(words) or known(s, e) or not fresh(text[s:e], sent) or \
-                        _NOT_NAME.fullmatch(words[0]):
-                    continue
-                emit_ours(_Mention(s, e, text[s:e], "Method"), sent, "propose:refer-as")
-        if not paren:
+        if not (_OWN_SUBJECT.search(chunk) or _OWN_OPENING.match(chunk) or any(q in chunk for q in proposed())):
             continue
-        heads = [sent[0] + h.end() for h in _COMPONENT_HEAD_PAREN.finditer(chunk)]
-        if not heads:
-            continue
-        if not (_OWN_SUBJECT.search(text, sent[0], sent[1]) or _OWN_OPENING.match(text, sent[0], sent[1])
-                or any(p in chunk for p in proposed())):
-            continue
-        for h in heads:
-            for m in _COMPONENT_ACRONYM.finditer(text, max(sent[0], h - 120), min(sent[1], h + 24)):
-                s, e = m.span(2)
-                if known(m.start(1), m.end(1)) or known(s, e) or not fresh(m.group(2), sent) or \
-                        _REUSE_BEFORE.search(text, max(sent[0], m.start() - 60), m.start()):
-                    continue
-                emit_ours(_Mention(s, e, m.group(2), "Method"), sent, "propose:component-acronym")
+        for m in _COMPONENT_ACRONYM.finditer(text, max(sent[0], p - 120), min(sent[1], p + 24)):
+            s, e = m.span(2)
+            if known(m.start(1), m.end(1)) or known(s, e) or not fresh(m.group(2), sent) or \
+                    _REUSE_BEFORE.search(text, max(sent[0], m.start() - 60), m.start()):
+                continue
+            emit_ours(_Mention(s, e, m.group(2), "Method"), sent, "propose:component-acronym")
 
 
+_REFER_TRIGGERS = ("call ", "refer to", "referred to", "called ", "named ", "dubbed ", "termed ")
+_COMPONENT_HEADS = ("Module", "Unit", "Block", "Layer", "Encoder", "Decoder", "Network", "Mechanism", "Head", "Branch",
+                    "Loss", "Adapter", "Extractor", "Generator", "Fuser", "Selector", "Router", "Aggregator",
+                    "Predictor", "Estimator")
 _HEAD_WORDS = frozenset({"model", "models", "method", "approach", "framework", "network", "module", "architecture",
                          "system", "algorithm", "technique", "strategy", "scheme"})
 # capitalised words that are not names
@@ -376,7 +397,7 @@ def component_lists(text: str, sents: list[tuple[int, int]], title_end: int, men
     """``propose:component-list`` - the items of "its key designs include A, B, and C" / "the core
     components ...: A, B, and C" in a sentence about our system: each item a name (five words at
     most, no generic word, not known, not used before)."""
-    starts = sorted({i for w in _LIST_NOUNS for i in _find_all(text, w, title_end)})
+    starts = sorted({i for w in _LIST_NOUNS if w in text for i in _find_all(text, w, title_end)})
     if not starts:
         return
     seen_end = -1
@@ -417,6 +438,9 @@ def title_names(text: str, title_end: int, mentions: list[_Mention], lexicon: se
     ("Booster Gym: An End-to-End Reinforcement Learning Framework ..."): at most three words, each
     capitalised (a leading "3D" allowed), none a title word ("Towards", "Rethinking", an -ing
     verb), not a known or typed name, and written again in the abstract."""
+    title = text[:title_end]
+    if ":" not in title and "-" not in title and "—" not in title:
+        return
     m = _TITLE_PREFIX.match(text, 0, title_end)
     if m is None:
         return

@@ -175,6 +175,14 @@ def family_units(rules: SlotRules, text: str, sent: tuple[int, int], taken: byte
 _NAMED_AFTER_CLASS = re.compile(r"\s+(?:using|with|based\s+on|via|such\s+as|like|including)\b", re.I)
 
 
+# the last word of a family phrase ("dense retrieval", "offline RL"): kept in step with the
+# ``object:class-family-phrase`` rule of claims-slots.jsonl
+_FAMILY_ENDINGS = frozenset("learning retrieval rl regression search distillation attention fusion augmentation tuning "
+                            "fine-tuning training prompting pruning quantization editing merging sampling decoding "
+                            "planning optimization adaptation".split())
+_ACRONYM_WORD = re.compile(r"[A-Z]{2,5}")
+
+
 def family_phrase_units(rules: SlotRules, text: str, sent: tuple[int, int],
                         heads: list[re.Match[str]] | None = None) -> list[Unit]:
     """"other recent dense retrieval systems": a qualified class whose technique phrase names the
@@ -188,6 +196,9 @@ def family_phrase_units(rules: SlotRules, text: str, sent: tuple[int, int],
     if heads is None:
         heads = list(rules.class_heads.finditer(text, sent[0], sent[1]))
     for h in heads:
+        prev = text[max(last, h.start() - 16):h.start()].split()
+        if not prev or not (prev[-1].lower() in _FAMILY_ENDINGS or _ACRONYM_WORD.fullmatch(prev[-1])):
+            continue  # the word before the class noun ends every family phrase: a cheap test first
         m = r.regex.search(text, max(last, h.start() - 120), h.end())
         if m is not None and m.end() == h.end():
             found.append(m)
