@@ -106,10 +106,7 @@ _PLURAL = re.compile(r"[^su]s$")
 _NOVELTY_IS = re.compile(r"(?:novelty|contribution|innovation|(?:core|key)\s+(?:design|component|idea)|main\s+idea|core\s+idea)"
                          r"\s+(?:of\s+\w+\s+(?:\w+\s+)?)?is\s+(?:(?:an?|the)\s+)?(?:(?P<cap>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})|"
                          + _PHRASE.replace("(", "(?P<low>", 1) + r")(?=\s*[,.;(]|\s+(?:that|which|to|for|with|in|where)\b)")
-_NOVELTY_WORDS = ("novelty", "contribution", "innovation", "core design", "key design", "key component",
-                  "core component", "key idea", "main idea", "core idea")
 _IS_BEFORE = re.compile(r"\b(?:is|are)(?:\s+\w+ly|\s*,[^,]{1,30},)?\s+$")  # cheap test before _PASSIVE
-_PASSIVE_VERBS = ("proposed", "introduced", "designed", "developed", "devised", "presented", "constructed", "built")
 
 
 def _name_of(rules: DescriptiveRules, phrase: str, start: int, *, headless: bool) -> tuple[int, int, bool] | None:
@@ -167,29 +164,32 @@ def descriptive_proposals(text: str, sents: list[tuple[int, int]], title_end: in
         span = _name_of(rules, m.group(2), m.start(2), headless=True)
         if span is not None and not span[2]:
             found.append((span[0], span[1], sent, "propose:descriptive-headless", c))
-    for verb in _PASSIVE_VERBS:
-        i = text.find(verb, title_end)
-        while i >= 0:
-            sent = next((s for s in sents if s[0] <= i < s[1]), None) \
-                if text.endswith(("is ", "are ", "ly ", ", "), max(0, i - 5), i) \
-                and _IS_BEFORE.search(text, max(0, i - 40), i) else None
-            if sent is not None:
-                for m in _PASSIVE.finditer(text, max(sent[0], i - 140), min(sent[1], i + len(verb))):
-                    if m.end() == i + len(verb) and (not text[sent[0]:m.start()].strip() or _CLAUSE_START.search(
-                            text, max(sent[0], m.start() - 30), m.start())):
-                        span = _name_of(rules, m.group(1), m.start(1), headless=False)
-                        if span is not None:
-                            found.append((span[0], span[1], sent, "propose:descriptive-passive", None))
-                        break
-            i = text.find(verb, i + len(verb))
-    for w in _NOVELTY_WORDS:
-        i = text.find(w, title_end)
-        while i >= 0:
+    for c in cues:
+        if c.label != "shape" or c.start < title_end:
+            continue
+        k = kind(c)
+        if k == "passive":
+            i, verb_end = c.start, c.end
+            if not text.endswith(("is ", "are ", "ly ", ", "), max(0, i - 5), i) or \
+                    not _IS_BEFORE.search(text, max(0, i - 40), i):
+                continue
+            sent = next((x for x in sents if x[0] <= i < x[1]), None)
+            if sent is None:
+                continue
+            for m in _PASSIVE.finditer(text, max(sent[0], i - 140), min(sent[1], verb_end)):
+                if m.end() == verb_end and (not text[sent[0]:m.start()].strip() or _CLAUSE_START.search(
+                        text, max(sent[0], m.start() - 30), m.start())):
+                    span = _name_of(rules, m.group(1), m.start(1), headless=False)
+                    if span is not None:
+                        found.append((span[0], span[1], sent, "propose:descriptive-passive", None))
+                    break
+        elif k == "novelty":
+            i = c.start
             m = _NOVELTY_IS.match(text, i)
             sent = next((x for x in sents if x[0] <= i < x[1]), None) if m else None
             if m is not None and sent is not None and m.end() <= sent[1]:
                 if m.group("cap"):
-                    s0, e0 = m.span("cap")
+                    s0 = m.start("cap")
                     words = m.group("cap").split()
                     while words and words[-1].lower() in rules.dropped:
                         words.pop()  # "the Joint Block" stays; "the Foo Method" -> Foo
@@ -199,7 +199,6 @@ def descriptive_proposals(text: str, sents: list[tuple[int, int]], title_end: in
                     span = _name_of(rules, m.group("low"), m.start("low"), headless=False)
                     if span is not None:
                         found.append((span[0], span[1], sent, "propose:novelty-is", None))
-            i = text.find(w, i + len(w))
     for s, e, sent, rule, cue in sorted(found, key=lambda f: f[0]):
         if others_work.search(text, sent[0], sent[1]):
             continue  # "... have been proposed": someone else's
@@ -239,8 +238,9 @@ _REUSE_BEFORE = re.compile(r"\b(?:use[sd]?|using|adopt\w*|follow\w*|utili[sz]\w*
                            r"[^.;]{0,50}$", re.I)
 
 
-def named_parts(text: str, sents: list[tuple[int, int]], title_end: int, mentions: list[_Mention],
-                lexicon: set[tuple[int, int]], proposed: Callable[[], list[str]], emit: Callable[..., None],
+def named_parts(text: str, sents: list[tuple[int, int]], title_end: int, cues: list[_Cue],
+                kind: Callable[[_Cue], str], mentions: list[_Mention], lexicon: set[tuple[int, int]],
+                proposed: Callable[[], list[str]], emit: Callable[..., None],
                 others_work: re.Pattern[str]) -> None:
     """Proposals whose name the entity rules missed, read from three shapes:
 
@@ -266,41 +266,37 @@ def named_parts(text: str, sents: list[tuple[int, int]], title_end: int, mention
 
     parens = _find_all(text, "(", title_end) if "(" in text else []
     seen: set[int] = set()
-    for p in (parens if "our " in text or "Our " in text else ()):  # "our ... approach (Tango)"
-        lo = text.rfind("our ", max(title_end, p - 90), p)
-        if lo < 0:
-            lo = text.rfind("Our ", max(title_end, p - 90), p)
-        if lo < 0:
-            continue
-        m = _OUR_HEAD_PAREN.match(text, lo)
-        if m is None or m.start() in seen:
-            continue
-        seen.add(m.start())
-        s, e = m.span(1)
-        sent = sent_of(m.start())
-        if sent is not None and m.end() <= sent[1] and not known(s, e) and fresh(m.group(1), sent) \
-                and not _NOT_NAME.fullmatch(m.group(1)):
-            emit_ours(_Mention(s, e, m.group(1), "Method"), sent, "propose:our-head-paren")
-    for w in _REFER_TRIGGERS:  # "We refer to it as Gemini ResNet"
-        if w not in text:
-            continue
-        for t in _find_all(text, w, title_end):
-            m = _REFER_AS.search(text, max(title_end, t - 12), t + len(w) + 90)
+    if parens:  # "our ... approach (Tango)"
+        for lo in _find_all(text, "our ", title_end) + _find_all(text, "Our ", title_end):
+            m = _OUR_HEAD_PAREN.match(text, lo)
             if m is None or m.start() in seen:
                 continue
             seen.add(m.start())
             s, e = m.span(1)
             sent = sent_of(m.start())
-            words = m.group(1).split()
-            while words and words[-1].lower() in _HEAD_WORDS:
-                words.pop()  # "a Decision LSTM model" -> Decision LSTM
-            if sent is None or not words:
-                continue
-            e = s + len(" ".join(words))
-            if e > sent[1] or text[s:e] != " ".join(words) or known(s, e) or not fresh(text[s:e], sent) or \
-                    _NOT_NAME.fullmatch(words[0]):
-                continue
-            emit_ours(_Mention(s, e, text[s:e], "Method"), sent, "propose:refer-as")
+            if sent is not None and m.end() <= sent[1] and not known(s, e) and fresh(m.group(1), sent) \
+                    and not _NOT_NAME.fullmatch(m.group(1)):
+                emit_ours(_Mention(s, e, m.group(1), "Method"), sent, "propose:our-head-paren")
+    for c in cues:  # "We refer to it as Gemini ResNet"
+        if c.start < title_end or not (c.rule == "cue:called" or (c.label == "shape" and kind(c) == "refer")):
+            continue
+        t = c.start
+        m = _REFER_AS.search(text, max(title_end, t - 12), c.end + 90)
+        if m is None or m.start() in seen:
+            continue
+        seen.add(m.start())
+        s, e = m.span(1)
+        sent = sent_of(m.start())
+        words = m.group(1).split()
+        while words and words[-1].lower() in _HEAD_WORDS:
+            words.pop()  # "a Decision LSTM model" -> Decision LSTM
+        if sent is None or not words:
+            continue
+        e = s + len(" ".join(words))
+        if e > sent[1] or text[s:e] != " ".join(words) or known(s, e) or not fresh(text[s:e], sent) or \
+                _NOT_NAME.fullmatch(words[0]):
+            continue
+        emit_ours(_Mention(s, e, text[s:e], "Method"), sent, "propose:refer-as")
     for p in parens:  # "a dedicated Temporal Encoder (TE-Module)"
         if not text[max(0, p - 14):p].rstrip().endswith(_COMPONENT_HEADS):
             continue
@@ -318,7 +314,6 @@ def named_parts(text: str, sents: list[tuple[int, int]], title_end: int, mention
             emit_ours(_Mention(s, e, m.group(2), "Method"), sent, "propose:component-acronym")
 
 
-_REFER_TRIGGERS = ("call ", "refer to", "referred to", "called ", "named ", "dubbed ", "termed ")
 _COMPONENT_HEADS = ("Module", "Unit", "Block", "Layer", "Encoder", "Decoder", "Network", "Mechanism", "Head", "Branch",
                     "Loss", "Adapter", "Extractor", "Generator", "Fuser", "Selector", "Router", "Aggregator",
                     "Predictor", "Estimator")
@@ -380,9 +375,6 @@ _TITLE_NOT_NAME = re.compile(r"(?i:towards?|rethinking|revisiting|beyond|underst
                              r"[a-z]+ing)$")
 
 
-_LIST_NOUNS = ("components", "designs", "modules", "innovations", "elements", "parts", "ingredients")
-
-
 def _find_all(text: str, word: str, lo: int) -> list[int]:
     out, i = [], text.find(word, lo)
     while i >= 0:
@@ -391,13 +383,13 @@ def _find_all(text: str, word: str, lo: int) -> list[int]:
     return out
 
 
-def component_lists(text: str, sents: list[tuple[int, int]], title_end: int, mentions: list[_Mention],
-                    lexicon: set[tuple[int, int]], emit: Callable[..., None], rules: DescriptiveRules,
-                    others_work: re.Pattern[str]) -> None:
+def component_lists(text: str, sents: list[tuple[int, int]], title_end: int, cues: list[_Cue],
+                    kind: Callable[[_Cue], str], mentions: list[_Mention], lexicon: set[tuple[int, int]],
+                    emit: Callable[..., None], rules: DescriptiveRules, others_work: re.Pattern[str]) -> None:
     """``propose:component-list`` - the items of "its key designs include A, B, and C" / "the core
     components ...: A, B, and C" in a sentence about our system: each item a name (five words at
     most, no generic word, not known, not used before)."""
-    starts = sorted({i for w in _LIST_NOUNS if w in text for i in _find_all(text, w, title_end)})
+    starts = [c.start for c in cues if c.label == "shape" and c.start >= title_end and kind(c) == "list"]
     if not starts:
         return
     seen_end = -1
@@ -459,12 +451,14 @@ def shape_proposals(text: str, sents: list[tuple[int, int]], title_end: int, cue
                     kind: Callable[[_Cue], str], mentions: list[_Mention], lexicon: set[tuple[int, int]],
                     proposed: Callable[[], list[str]], emit: Callable[..., None],
                     others_work: re.Pattern[str]) -> None:
-    """Every rule of this module, in order (``find_proposes`` calls this once, after its own rules)."""
+    """Every rule of this module, in order (``find_proposes`` calls this once, after its own rules).
+    ``cues``: every cue of the doc (the ``shape`` cues say where these rules look)."""
     rules = descriptive_rules()
+    cues = [c for c in cues if c.start >= title_end and (c.label == "shape" or c.rule in _OWN_CUES or c.rule == "cue:called")]
     descriptive_proposals(text, sents, title_end, cues, kind, mentions, emit, others_work, rules)
-    named_parts(text, sents, title_end, mentions, lexicon, proposed, emit, others_work)
+    named_parts(text, sents, title_end, cues, kind, mentions, lexicon, proposed, emit, others_work)
     bare_coined_objects(text, sents, title_end, cues, mentions, lexicon, emit, others_work)
-    component_lists(text, sents, title_end, mentions, lexicon, emit, rules, others_work)
+    component_lists(text, sents, title_end, cues, kind, mentions, lexicon, emit, rules, others_work)
     title_names(text, title_end, mentions, lexicon, emit)
 
 

@@ -255,7 +255,7 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
                         if head is m:
                             emit(m, sent, "propose:component")
     # names no entity rule found, read from the proposal's shape (kgbuild/nlp/descriptive.py)
-    shape_proposals(text, sents, title_end, cues, _kind, _doc_mentions(doc, entities, len(text)), lexicon,
+    shape_proposals(text, sents, title_end, _cues(doc), _kind, _doc_mentions(doc, entities, len(text)), lexicon,
                     lambda: [p.name for p in out.values()], emit, _OTHERS_WORK)
     return list(out.values())
 
