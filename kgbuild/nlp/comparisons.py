@@ -164,7 +164,7 @@ def _negated(cue: _Cue, doc: Doc, negs: list[_Cue]) -> bool:
 
 
 def object_candidates(rules: SlotRules, text: str, sent: tuple[int, int], systems: list[_Mention],
-                      others: list[_Mention] = ()) -> list[Unit]:
+                      others: list[_Mention] = (), windows: list[tuple[int, int]] | None = None) -> list[Unit]:
     """Everything in the sentence that can fill an object slot: named systems, then baseline
     paraphrases and lower-case family classes that no mention covers, then capitalised names no
     mention covers (``others``: the mentions of the other types, which such a name must not cut)."""
@@ -196,7 +196,8 @@ def object_candidates(rules: SlotRules, text: str, sent: tuple[int, int], system
             if m.end > sent[0] and m.start < sent[1]:
                 lo, hi = max(m.start, sent[0]), min(m.end, sent[1])
                 taken[lo:hi] = b"\x01" * (hi - lo)
-        units.extend(coined_units(rules, text, sent, taken))
+        for lo, hi in (windows if windows is not None else [sent]):
+            units.extend(u for u in coined_units(rules, text, (lo, hi), taken) if u not in units)
     units.sort(key=lambda u: u.start)
     return units
 
@@ -220,6 +221,8 @@ _FRONTED_TOOL = re.compile(r"(?:^|[;:,]|\d\)|\b(?:and|but))\s*(?:\w+\s+)?(?:with
 _FRONTED_TOOL_END = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:approach|method|framework|technique|strategy)?\s*,", re.I)
 
 
+# how far after a cue an unknown capitalised name can still be its object (or a coordinated one)
+_COINED_REACH = 200
 # slot decisions for a unit that names one system (an entity mention, or a capitalised name no mention covers)
 _NAMED = ("object:named", "object:coined-name")
 
@@ -458,8 +461,10 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str], *,
         """Object candidates of the sentence from its first cue on (objects follow their cue)."""
         if sent not in units_of:
             first = cue_starts[bisect_left(cue_starts, sent[0])] if cue_starts else sent[0]
+            windows = [(c.end, min(sent[1], c.end + _COINED_REACH)) for c in rel_cues + compared
+                       if sent[0] <= c.start < sent[1]]
             units_of[sent] = object_candidates(rules, text, (max(sent[0], min(first, sent[1])), sent[1]), systems,
-                                               others)
+                                               others, windows)
         return units_of[sent]
 
     for cue in rel_cues:

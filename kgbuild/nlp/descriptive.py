@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from kgbuild.errors import ExtractError
 from kgbuild.normalize import match_key
@@ -141,7 +141,7 @@ def _name_of(rules: DescriptiveRules, phrase: str, start: int, *, headless: bool
 
 def descriptive_proposals(text: str, sents: list[tuple[int, int]], title_end: int, cues: list[_Cue],
                           kind: Callable[[_Cue], str], mentions: list[_Mention],
-                          emit: Callable[..., None], others_work: re.Pattern[str],
+                          emit: Callable[..., None], others_work: Any,
                           rules: DescriptiveRules | None = None) -> None:
     """Emit (through ``emit(mention, sent, rule, cue)``) the descriptive proposals of the abstract."""
     rules = rules or descriptive_rules()
@@ -241,7 +241,7 @@ _REUSE_BEFORE = re.compile(r"\b(?:use[sd]?|using|adopt\w*|follow\w*|utili[sz]\w*
 def named_parts(text: str, sents: list[tuple[int, int]], title_end: int, cues: list[_Cue],
                 kind: Callable[[_Cue], str], mentions: list[_Mention], lexicon: set[tuple[int, int]],
                 proposed: Callable[[], list[str]], emit: Callable[..., None],
-                others_work: re.Pattern[str]) -> None:
+                others_work: Any) -> None:
     """Proposals whose name the entity rules missed, read from three shapes:
 
     * ``propose:our-head-paren`` - "our ... approach (Tango)";
@@ -337,7 +337,7 @@ _BARE_NOT_METHOD_AFTER = re.compile(r"\s*(?:,|:|\(|--|—|–)?\s*(?:an?|the)\s+
 
 def bare_coined_objects(text: str, sents: list[tuple[int, int]], title_end: int, cues: list[_Cue],
                         mentions: list[_Mention], lexicon: set[tuple[int, int]], emit: Callable[..., None],
-                        others_work: re.Pattern[str]) -> None:
+                        others_work: Any) -> None:
     """``propose:we-propose-bare-name`` - "we propose GRIN, a ...": the whole object of an own
     proposal cue is a coined name (a capital after its first letter, or a digit), which the entity
     rules may not know; never a known (lexicon) name, a data resource or metric ("we introduce
@@ -385,7 +385,7 @@ def _find_all(text: str, word: str, lo: int) -> list[int]:
 
 def component_lists(text: str, sents: list[tuple[int, int]], title_end: int, cues: list[_Cue],
                     kind: Callable[[_Cue], str], mentions: list[_Mention], lexicon: set[tuple[int, int]],
-                    emit: Callable[..., None], rules: DescriptiveRules, others_work: re.Pattern[str]) -> None:
+                    emit: Callable[..., None], rules: DescriptiveRules, others_work: Any) -> None:
     """``propose:component-list`` - the items of "its key designs include A, B, and C" / "the core
     components ...: A, B, and C" in a sentence about our system: each item a name (five words at
     most, no generic word, not known, not used before)."""
@@ -450,7 +450,7 @@ def title_names(text: str, title_end: int, mentions: list[_Mention], lexicon: se
 def shape_proposals(text: str, sents: list[tuple[int, int]], title_end: int, cues: list[_Cue],
                     kind: Callable[[_Cue], str], mentions: list[_Mention], lexicon: set[tuple[int, int]],
                     proposed: Callable[[], list[str]], emit: Callable[..., None],
-                    others_work: re.Pattern[str]) -> None:
+                    others_work: Any) -> None:
     """Every rule of this module, in order (``find_proposes`` calls this once, after its own rules).
     ``cues``: every cue of the doc (the ``shape`` cues say where these rules look)."""
     rules = descriptive_rules()
