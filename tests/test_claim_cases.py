@@ -180,3 +180,26 @@ def test_explain_shows_the_decision_chain_of_each_fact():
         assert f["decisions"][0] == "cue:on-par-or-better" and f["rule"] == " + ".join(f["decisions"])
     text = format_explanation(paper, ex, reports)
     assert "why: cue:on-par-or-better + subject:named + object:named" in text
+
+
+# --------------------------------------------------------------------------- proposal shape word lists
+def test_bundled_proposes_word_lists_load():
+    from kgbuild.nlp.descriptive import load_descriptive_rules
+    r = load_descriptive_rules()
+    assert "scheme" in r.dropped and "encoder" in r.kept and "novel" in r.evaluative
+    assert r.action_end.search("alignment") and "module" in r.action_heads
+
+
+def test_proposes_word_list_missing_is_rejected_naming_the_file(tmp_path):
+    from kgbuild.nlp.descriptive import load_descriptive_rules
+    p = _write(tmp_path, "claims-proposes.jsonl", [{"id": "descriptive:heads-dropped", "words": ["method"]}])
+    with pytest.raises(ExtractError, match=r"claims-proposes\.jsonl: needs a rule 'descriptive:"):
+        load_descriptive_rules(p)
+
+
+def test_proposes_word_list_duplicate_id_is_rejected(tmp_path):
+    from kgbuild.nlp.descriptive import load_descriptive_rules
+    p = _write(tmp_path, "claims-proposes.jsonl", [{"id": "descriptive:generic", "words": ["deep"]},
+                                                   {"id": "descriptive:generic", "words": ["large"]}])
+    with pytest.raises(ExtractError, match=r"claims-proposes\.jsonl:2: duplicate rule id"):
+        load_descriptive_rules(p)

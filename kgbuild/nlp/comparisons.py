@@ -35,7 +35,7 @@ from kgbuild.nlp.proposes import _OTHERS_WORK
 from kgbuild.nlp.rules import RELATION_LABELS, SYSTEM_TYPES
 from kgbuild.nlp.slots import (_CLASS_APPOSITIVE, _CLAUSE_BREAK, _CLAUSE_OPENER, _COORD_GAP, _ELIDED_SUBJECT,
                                _GENERIC_HEAD, SlotRules, Unit, _chain_head, _in_parenthetical, _tool_of,
-                               baseline_units, family_phrase_units, family_units, self_reference,
+                               baseline_units, coined_units, family_phrase_units, family_units, self_reference,
                                slot_rules)
 from kgbuild.nlp.text import (_NON_SUBJECT_BEFORE, _Cue, _cues, _doc_mentions, _in, _Mention, _proposed_keys,
                               _sentences, _text)
@@ -83,6 +83,7 @@ _MATCH_PREV_OK = {",", "and", "or", "while", "can", "could", "to", "nearly", "al
 _OTHER_SUBJECT = re.compile(r"(?:^|\b)(?:these|those|such|existing|previous|prior|current|conventional|"
                             r"traditional|they|most|many|other|baseline|baselines)\b", re.I)
 _PURPOSE_BEFORE = re.compile(r"\b(?:proposed|designed|developed|introduced|aims?|aimed|aiming|attempts?|"
+                             r"believed|thought|assumed|expected|hypothesi[sz]ed|"
                              r"attempting|tries|try|trying|seeks?|seeking|intended|strives?|hopes?)\s+to\s+$", re.I)
 
 # "Compared to LoRA, MELoRA achieves better performance": the relation of a "compared to" cue comes
@@ -96,7 +97,31 @@ _POLARITY = re.compile(
 # "higher memory cost compared to X" is no win
 _POLARITY_COST_AFTER = re.compile(r"\s+(?:[\w-]+\s+)?(?:costs?|memory|latency|complexity|overheads?|"
                                   r"computation|parameters|time|price|loss|error)\b", re.I)
+# "a better word error rate": these words say the value is good whatever the quantity
+_GOOD_WORDS = ("better", "superior", "stronger")
 _POLARITY_NEGATED = re.compile(r"\b(?:not|no|without|never|less|fail\w*)\s+(?:\w+\s+)?$", re.I)
+
+
+# "inference time is higher than X", "higher memory cost than X": more of a cost is no win
+_COST_NOUN = r"(?:time|times|latency|costs?|memory|overheads?|complexity|FLOPs|parameters|size|consumption|footprint)"
+_COST_BEFORE = re.compile(r"\b" + _COST_NOUN + r"\s+(?:is|are|was|were|remains?|becomes?)\s+(?:\w+\s+)?$", re.I)
+_COST_IN_CUE = re.compile(r"^(?:higher|greater|larger|more)\b.*\b" + _COST_NOUN + r"\b", re.I)
+
+
+def _cost_claim(cue_text: str, text: str, lo: int, start: int) -> bool:
+    """Is a "higher ... than" cue about a cost rather than about task performance?"""
+    if not cue_text.startswith(("higher", "greater", "larger", "more")):
+        return False
+    return bool(_COST_IN_CUE.match(cue_text) or _COST_BEFORE.search(text, lo, start))
+
+
+_RIGHT_BEFORE_CUE = re.compile(r"\s*\)?\s*(?:(?:\w+ly|can|could|also|further|still|then)\s+)*", re.I)
+
+
+def _in_parenthetical_aside(m: _Mention, text: str, start: int) -> bool:
+    """"(e.g., Tango)": an example inside parentheses is not a subject."""
+    lead = text[start:m.start]
+    return lead.count("(") > lead.count(")") and bool(re.search(r"\((?:e\.g\.|i\.e\.|such as|like|including)[,\s]*$", lead))
 
 
 class Subject(NamedTuple):
@@ -138,9 +163,11 @@ def _negated(cue: _Cue, doc: Doc, negs: list[_Cue]) -> bool:
     return False
 
 
-def object_candidates(rules: SlotRules, text: str, sent: tuple[int, int], systems: list[_Mention]) -> list[Unit]:
+def object_candidates(rules: SlotRules, text: str, sent: tuple[int, int], systems: list[_Mention],
+                      others: list[_Mention] = (), windows: list[tuple[int, int]] | None = None) -> list[Unit]:
     """Everything in the sentence that can fill an object slot: named systems, then baseline
-    paraphrases and lower-case family classes that no mention covers."""
+    paraphrases and lower-case family classes that no mention covers, then capitalised names no
+    mention covers (``others``: the mentions of the other types, which such a name must not cut)."""
     units = [_canonical(rules, Unit(m.start, m.end, m.name, m.type, "object:named"))
              for m in systems if _in(m.start, m.end, sent)]
     heads = list(rules.class_heads.finditer(text, sent[0], sent[1]))  # no class noun: no class object
@@ -164,6 +191,13 @@ def object_candidates(rules: SlotRules, text: str, sent: tuple[int, int], system
         if not any(taken[u.start:u.end]):
             taken[u.start:u.end] = b"\x01" * (u.end - u.start)
             units.append(u)
+    if rules.coined is not None:
+        for m in others:
+            if m.end > sent[0] and m.start < sent[1]:
+                lo, hi = max(m.start, sent[0]), min(m.end, sent[1])
+                taken[lo:hi] = b"\x01" * (hi - lo)
+        for lo, hi in (windows if windows is not None else [sent]):
+            units.extend(u for u in coined_units(rules, text, (lo, hi), taken) if u not in units)
     units.sort(key=lambda u: u.start)
     return units
 
@@ -187,6 +221,12 @@ _FRONTED_TOOL = re.compile(r"(?:^|[;:,]|\d\)|\b(?:and|but))\s*(?:\w+\s+)?(?:with
 _FRONTED_TOOL_END = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:approach|method|framework|technique|strategy)?\s*,", re.I)
 
 
+# how far after a cue an unknown capitalised name can still be its object (or a coordinated one)
+_COINED_REACH = 200
+# slot decisions for a unit that names one system (an entity mention, or a capitalised name no mention covers)
+_NAMED = ("object:named", "object:coined-name")
+
+
 def _baseline_ids(rules: SlotRules) -> frozenset[str]:
     return frozenset(r.id for r in rules.baselines)
 
@@ -207,7 +247,7 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
         return []
     if first.decision in _baseline_ids(rules) and rules.class_family.regex.match(text, first.end):
         return []  # "outperforms other fine-tuning methods": a class that names no family
-    if first.decision == "object:named":
+    if first.decision in _NAMED:
         ex = rules.class_examples.regex.match(text, first.end)
         if _MODIFIER_AFTER.match(text, first.end) and ex is None \
                 and not rules.class_family.regex.match(text, first.end):
@@ -223,7 +263,7 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
             end = fam.end() if fam is not None else _GENERIC_HEAD.match(text, first.end).end()  # type: ignore[union-attr]
             first = Unit(first.start, end, first.name, first.type, rules.class_family.id)
             nxt = [first] + [u for u in nxt[1:] if u.start >= end]
-    elif first.decision != "object:named" and first.decision not in _baseline_ids(rules):
+    elif first.decision not in _NAMED and first.decision not in _baseline_ids(rules):
         ex = _EXAMPLES_LEAD.match(text, first.end)
         if ex is not None and len(nxt) > 1 and nxt[1].start == ex.end():
             # "state-of-the-art diffusion models (SDXL)": the examples of the class are the objects
@@ -244,7 +284,7 @@ def objects_after(cue: _Cue, sent: tuple[int, int], text: str, units: list[Unit]
             if u.decision != "object:named" and u.decision in _baseline_ids(rules) \
                     and rules.class_family.regex.match(text, u.end):
                 break  # "and other fine-tuning methods": a class that names no family
-            if u.decision == "object:named" and rules.class_family.regex.match(text, u.end) \
+            if u.decision in _NAMED and rules.class_family.regex.match(text, u.end) \
                     and not rules.class_examples.regex.match(text, u.end):
                 u = Unit(u.start, rules.class_family.regex.match(text, u.end).end(), u.name, u.type,  # type: ignore[union-attr]
                          rules.class_family.id)
@@ -292,6 +332,11 @@ def subject_before(cue: _Cue, sent: tuple[int, int], text: str, systems: list[_M
         if rid:
             return Subject(own, rid)
     taken = {(m.start, m.end) for m in clause_objects}
+    if before and before[-1].name in proposed and _RIGHT_BEFORE_CUE.fullmatch(text, before[-1].end, cue.start) \
+            and before[-1].name != before[0].name and not _in_parenthetical_aside(before[-1], text, start):
+        # "our latent diffusion model (LDM)-based approach (Tango) outperforms": the proposal named
+        # last, right before the cue, is the subject the phrase before it describes
+        return Subject(before[-1].name, "subject:proposal-before-cue")
     for m in before:
         if m.name in proposed and _FRONTED_TOOL.search(text[start:m.start]) and _FRONTED_TOOL_END.match(text, m.end):
             return Subject(m.name, "subject:fronted-proposal")
@@ -402,6 +447,7 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str], *,
     if not systems and not own:
         return []
     datasets = [m for m in mentions if m.type == "Dataset"]
+    others = [m for m in mentions if m.type not in SYSTEM_TYPES]
     negs = [c for c in cues if c.label == "negation"]
     sents = _sentences(doc)
     title_end = text.find("\n")
@@ -415,7 +461,10 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str], *,
         """Object candidates of the sentence from its first cue on (objects follow their cue)."""
         if sent not in units_of:
             first = cue_starts[bisect_left(cue_starts, sent[0])] if cue_starts else sent[0]
-            units_of[sent] = object_candidates(rules, text, (max(sent[0], min(first, sent[1])), sent[1]), systems)
+            windows = [(c.end, min(sent[1], c.end + _COINED_REACH)) for c in rel_cues + compared
+                       if sent[0] <= c.start < sent[1]]
+            units_of[sent] = object_candidates(rules, text, (max(sent[0], min(first, sent[1])), sent[1]), systems,
+                                               others, windows)
         return units_of[sent]
 
     for cue in rel_cues:
@@ -427,6 +476,8 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str], *,
         if _PURPOSE_BEFORE.search(text, max(sent[0], cue.start - 40), cue.start):
             continue  # "PoT ... is recently proposed to improve over prompt-tuning": an aim, no claim
         low = text[cue.start:cue.end].lower()
+        if _cost_claim(low, text, max(sent[0], cue.start - 40), cue.start):
+            continue  # "inference time is higher than CNNs": a cost, not a win (a result, if anything)
         if low.split()[0] in ("match", "matching", "matches", "matched") and cue.tok_start > 0:
             tok = doc[cue.tok_start - 1]
             prev_tok, prev_end = tok.lower_, tok.idx + len(tok)
@@ -458,7 +509,7 @@ def find_comparisons(doc: Doc, entities: list[Entity], proposed: list[str], *,
         ds = claim_ds[0].name if claim_ds else None
         for sj in subjects:
             for o in objs:
-                if passive and o.decision != "object:named":
+                if passive and o.decision not in _NAMED:
                     continue  # "is outperformed by fine-tuning": the winner must be named
                 subj, obj = (o.name, sj.name) if passive else (sj.name, o.name)
                 for rel in relations:
@@ -513,7 +564,7 @@ def _compared_to_claims(doc: Doc, compared: list[_Cue], text: str, sents: list[t
         for p in _POLARITY.finditer(text, c_start, c_end):
             if objs[0].start <= p.start() < objs[-1].end or m.start() <= p.start() < m.end():
                 continue
-            if _POLARITY_COST_AFTER.match(text, p.end()) or _POLARITY_NEGATED.search(text, max(c_start, p.start() - 20), p.start()):
+            if (_POLARITY_COST_AFTER.match(text, p.end()) and p.group().lower() not in _GOOD_WORDS) or _POLARITY_NEGATED.search(text, max(c_start, p.start() - 20), p.start()):
                 continue
             if any(c.start <= p.start() < c.end for c in rel_cues):
                 continue  # a real cue: the main pass decided

@@ -3,8 +3,10 @@
 Cues are data (``patterns/claims-cues.jsonl``), one rule per line with its own ``id``:
 
 * ``label``: ``outperforms`` / ``comparable`` / ``underperforms`` (a comparison frame's relation),
-  ``negation``, ``proposes`` or ``compared`` ("compared to/with": the relation comes from a
-  polarity word of its clause, ``comparisons.py``);
+  ``negation``, ``proposes``, ``compared`` ("compared to/with": the relation comes from a
+  polarity word of its clause, ``comparisons.py``) or ``shape`` (where a proposal read from its
+  shape may be: "... is introduced", "the first novelty is", "its key designs include";
+  ``descriptive.py``; found in the same scan, so those rules need no scan of their own);
 * ``relations`` (optional): every relation the cue states, for cues that state two ("on par or
   better" -> ``["comparable", "outperforms"]``); defaults to ``[label]``;
 * ``voice`` (optional): ``passive`` when the object of the cue is the winner ("is outperformed by");
@@ -38,7 +40,7 @@ from kgbuild.nlp.rules import (CUES_FILE, CUES_KEY, PATTERN_DIR, RELATION_LABELS
                                pattern_file)
 from kgbuild.nlp.text import _text
 
-CUE_LABELS = (*RELATION_LABELS, "negation", "proposes", "compared")
+CUE_LABELS = (*RELATION_LABELS, "negation", "proposes", "compared", "shape")
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from kgbuild.nlp.rules import PATTERN_DIR, SLOTS_FILE, load_rules
 from kgbuild.nlp.text import _Mention
 
 SLOT_KINDS = {"subject": ("self-reference",),
-              "object": ("baseline", "class-head", "examples", "no-family", "family-phrase"),
+              "object": ("baseline", "class-head", "examples", "no-family", "family-phrase", "coined"),
               "family": ("",)}
 
 
@@ -72,6 +72,7 @@ class SlotRules:
     family_phrase: SlotRule | None = None
     class_heads: re.Pattern[str] = re.compile("(?!)")  # the class nouns alone: where to look for classes
     baseline_trigger: re.Pattern[str] = re.compile("(?!)")  # cheap test before the baseline regexes
+    coined: SlotRule | None = None  # an object name the entity stage did not know (``coined_units``)
 
     def family_at(self, text: str, pos: int, endpos: int) -> tuple[int, SlotRule] | None:
         """The family name starting at ``pos`` (its end and rule), the longest first."""
@@ -94,7 +95,7 @@ def load_slot_rules(path: str | Path | None = None) -> SlotRules:
             raise ExtractError(f"{rule.where()}: rule {rule.id!r}: unknown slot/kind {slot!r}/{kind!r}")
         if (kind == "baseline" or slot == "family") and not f.get("name"):
             raise ExtractError(f"{rule.where()}: rule {rule.id!r} needs the \"name\" it stands for")
-        case = 0 if slot == "family" else re.I
+        case = 0 if slot == "family" or kind == "coined" else re.I  # names are capitalised
         sr = SlotRule(rule.id, slot, kind, rule.regex(flags=case), f.get("name", ""),
                       rule.regex("before") if f.get("before") else None)
         by_role.setdefault(kind or slot, []).append(sr)
@@ -109,7 +110,7 @@ def load_slot_rules(path: str | Path | None = None) -> SlotRules:
                          one("class-head"), one("examples"), one("no-family"), families,
                          re.compile("|".join(f"(?:{r.regex.pattern})" for r in families) or "(?!)"),
                          (by_role.get("family-phrase") or [None])[0], heads,
-                         re.compile(r"tun|\bF?FT\b", re.I))
+                         re.compile(r"tun|\bF?FT\b", re.I), (by_role.get("coined") or [None])[0])
     except KeyError as exc:
         raise ExtractError(f"{path}: no rule of kind {exc.args[0]!r} (each object kind needs one)") from exc
 
@@ -174,6 +175,14 @@ def family_units(rules: SlotRules, text: str, sent: tuple[int, int], taken: byte
 _NAMED_AFTER_CLASS = re.compile(r"\s+(?:using|with|based\s+on|via|such\s+as|like|including)\b", re.I)
 
 
+# the last word of a family phrase ("dense retrieval", "offline RL"): kept in step with the
+# ``object:class-family-phrase`` rule of claims-slots.jsonl
+_FAMILY_ENDINGS = frozenset("learning retrieval rl regression search distillation attention fusion augmentation tuning "
+                            "fine-tuning training prompting pruning quantization editing merging sampling decoding "
+                            "planning optimization adaptation".split())
+_ACRONYM_WORD = re.compile(r"[A-Z]{2,5}")
+
+
 def family_phrase_units(rules: SlotRules, text: str, sent: tuple[int, int],
                         heads: list[re.Match[str]] | None = None) -> list[Unit]:
     """"other recent dense retrieval systems": a qualified class whose technique phrase names the
@@ -187,6 +196,9 @@ def family_phrase_units(rules: SlotRules, text: str, sent: tuple[int, int],
     if heads is None:
         heads = list(rules.class_heads.finditer(text, sent[0], sent[1]))
     for h in heads:
+        prev = text[max(last, h.start() - 16):h.start()].split()
+        if not prev or not (prev[-1].lower() in _FAMILY_ENDINGS or _ACRONYM_WORD.fullmatch(prev[-1])):
+            continue  # the word before the class noun ends every family phrase: a cheap test first
         m = r.regex.search(text, max(last, h.start() - 120), h.end())
         if m is not None and m.end() == h.end():
             found.append(m)
@@ -197,6 +209,43 @@ def family_phrase_units(rules: SlotRules, text: str, sent: tuple[int, int],
             continue  # "compression methods using low rank approximation": the named one is the object
         if fam:
             out.append(Unit(m.start(), m.end(), fam, "Method", r.id))
+    return out
+
+
+_MODIFIER_SUFFIX = re.compile(r"-(?:based|like|style|guided|driven|aware|free|specific|level|wise|scale|only|"
+                              r"augmented|enhanced|powered|generated|trained|tuned)$", re.I)
+
+
+# a lower-case hyphenated modifier right before a capitalised name ("gradient-free MPC"), not a count ("4-step")
+_GLUED_MODIFIER = re.compile(r"(?<![\w-])([a-z]+-[a-z]+)\s$")
+
+
+_CAPITALISED_BEFORE = re.compile(r"(?<![\w.+-])(?!(?:The|This|These|Our|A|An|In|On|For)\s)[A-Z][\w.+-]*\s$")
+
+
+def coined_units(rules: SlotRules, text: str, sent: tuple[int, int], taken: bytearray) -> list[Unit]:
+    """Capitalised single names no entity mention covers ("InstaFlow", "VALL-E", "Rainbow"): candidate
+    objects (``object:coined-name``). ``taken`` marks every mention (of any type) and earlier unit;
+    the grammar keeps such a unit only where an object slot opens (right after a cue, or
+    coordinated with a named object), so a capitalised word elsewhere costs nothing."""
+    r = rules.coined
+    if r is None:
+        return []
+    out = []
+    for m in r.regex.finditer(text, sent[0], sent[1]):
+        s, e = m.start(), m.end()
+        if any(taken[s:e]) or (s > 0 and text[s - 1] in "(-") or text.startswith(("(", "-"), e) \
+                or _MODIFIER_SUFFIX.search(m.group()):
+            continue  # part of a mention, a parenthesised alias, or a modifier ("X-based")
+        nxt = re.match(r"\s+\S", text[e:e + 3])
+        if nxt is not None and (taken[e + nxt.end() - 1] or text[e + nxt.end() - 1].isupper()):
+            continue  # a qualifier of the name after it ("OpenAI CLIP"), or a longer name we cannot delimit
+        if _CAPITALISED_BEFORE.search(text, max(sent[0], s - 30), s):
+            continue  # the tail of a longer capitalised name ("Kahneman-Tversky Optimization", "Command R+")
+        mod = _GLUED_MODIFIER.search(text, max(sent[0], s - 30), s)
+        if mod is not None and not re.search(r"-(?:based|like|style)$", mod.group(1)) and not any(taken[mod.start(1):s]):
+            s = mod.start(1)  # "gradient-free MPC": a hyphenated modifier is part of the name
+        out.append(Unit(s, e, text[s:e], "Method", r.id))
     return out
 
 
@@ -261,5 +310,5 @@ _CLASS_HEAD = re.compile(r"[\s-]*(?:techniques|methods|approaches|protocols|stra
 
 
 _COORD_GAP = re.compile(r"\s*(?:\([^()]{0,60}\))?\s*(?:,\s*(?:and\s+|or\s+|as well as\s+)?|and|or|as well as|&|/|nor)\s*"
-                        r"(?:the\s+|even\s+|also\s+)?", re.I)
+                        r"(?:the\s+|even\s+|also\s+)?(?:\d+(?:\.\d+)?-?[A-Za-z]+\s+)?", re.I)  # "and the 4-step UFOGen"
 _CLAUSE_BREAK = re.compile(r";|,\s*(?:but|while|whereas|although|though|however)\b|\bbut\b|\bwhereas\b", re.I)
