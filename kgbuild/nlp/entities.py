@@ -297,6 +297,7 @@ class PatternRules:
     dataset_min_items: int = 2
     dataset_cue_plain: re.Pattern | None = None  # "the Tmall datasets"
     dataset_version: re.Pattern | None = None  # " v1.2", " val2017" after a dataset name
+    model_qualifiers: re.Pattern | None = None  # "language" in "a ... language model": a released Model
     task_rx: re.Pattern | None = None  # a task head after a word
     task_word: re.Pattern | None = None  # one modifier
     task_stop: frozenset[str] = frozenset()
@@ -345,6 +346,9 @@ class PatternRules:
                     r.dataset_lead = re.compile(row["lead"])  # matched on lower-cased text
                     r.dataset_stop = frozenset(row.get("stop", ()))
                     r.dataset_min_items = int(row.get("min_items", 2))
+                elif kind == "model_qualifiers":
+                    r.model_qualifiers = re.compile(
+                        r"(?<![\w\-])(?:" + literal_alternation(row["words"]) + r")(?![\w])|" + row.get("regex", "(?!)"), re.I)
                 elif kind == "dataset_version":
                     r.dataset_version = re.compile(row["regex"])
                 elif kind == "dataset_cue_plain":
@@ -573,16 +577,35 @@ _HEAD_LABELS = {
 }
 _HEADS_RX = "|".join(sorted(_HEAD_LABELS, key=len, reverse=True))
 # "X (long form), a novel vision-language model" / "X is a family of ... models"
+# The words before the head stay inside one noun phrase: a relative clause or a prepositional
+# phrase ends it ("RecMind, an LLM-enhanced graph recommender that treats the language model as
+# ..." is not a model), and a head glued to a hyphen is a modifier ("LLM-Centric Agents").
 _APPOSITIVE = re.compile(
     r"\s*(?:\([^()]{0,160}\))?\s*(?:,\s*|\s+is\s+|\s+as\s+|\s*:\s*)(?:a|an|the|our)\s+"
-    r"(?:[\w\-'/]+\s+){0,8}?(" + _HEADS_RX + r")\b", re.I)
+    r"((?:(?!(?:that|which|who|whose|where|when|while|to|for|with|by|from|in|on)\s)[\w\-'/]+\s+){0,8}?)"
+    r"(" + _HEADS_RX + r")(?![\w\-])", re.I)
 # "the text-to-NeRF model DreamFusion", "foundation model, YingLong", "framework ERNIE-Tiny"
 _BEFORE_HEAD = re.compile(
     r"\b(" + _HEADS_RX + r")\s*,?\s*(?:(?:that|which)\s+we\s+(?:call|name|term|dub)\s+|(?:called|named|namely|termed|dubbed)\s+)?$",
     re.I)
 
 
-def cue_label(text: str, start: int, end: int) -> str | None:
+def head_noun_label(head: str, phrase: str, rules: "PatternRules | None" = None) -> str:
+    """Type of a name from the head noun that describes it ("X, a novel vision-language model").
+
+    "model" names a released Model only when the phrase says what kind of pretrained model
+    (``rules.model_qualifiers``: "language model", "foundation model", "GPT", "pretrained",
+    "vision-language"); "X, a memory-efficient KG embedding model", "X: A Simple Query-Based Model
+    for ..." describe a technique, which the annotation guideline types Method ("released weights
+    -> Model, recipe/technique -> Method")."""
+    label = _HEAD_LABELS[head.lower()]
+    if label == "Model" and head.lower() in ("model", "models") and rules is not None \
+            and rules.model_qualifiers is not None and not rules.model_qualifiers.search(phrase):
+        return "Method"
+    return label
+
+
+def cue_label(text: str, start: int, end: int, rules: "PatternRules | None" = None) -> str | None:
     """Type named by the words around one mention of a coined name, else None.
 
     An appositive right after the name ("X, a novel vision-language model") or the head noun
@@ -590,9 +613,9 @@ def cue_label(text: str, start: int, end: int) -> str | None:
     """
     m = _APPOSITIVE.match(text, end, min(len(text), end + 260))
     if m:
-        return _HEAD_LABELS[m.group(1).lower()]
+        return head_noun_label(m.group(2), m.group(1), rules)
     m = _BEFORE_HEAD.search(text, max(0, start - 30), start)
-    if m:
+    if m:  # "the text-to-NeRF model DreamFusion", "a model that we call X": the name of a model
         return _HEAD_LABELS[m.group(1).lower()]
     return None
 
@@ -614,7 +637,11 @@ def title_subject_label(subtitle: str, rules: PatternRules, name: str) -> str | 
     for phrase in ("language model", "language models", "foundation model", "foundation models"):
         if tail.endswith(phrase):
             return "Model"
-    return rules.title_heads.get(np_words[-1].lower())
+    label = rules.title_heads.get(np_words[-1].lower())
+    if label == "Model" and np_words[-1].lower() in ("model", "models") and rules.model_qualifiers is not None \
+            and not rules.model_qualifiers.search(" ".join(np_words[:-1])):
+        return "Method"  # "FastInst: A Simple Query-Based Model for ...": a technique
+    return label
 
 
 _NUMBER_NEAR = re.compile(r"\d+(?:\.\d+)?\s*%|(?<![\w.-])\d+\.\d+(?![\w.])")
@@ -1033,7 +1060,7 @@ class EntityPatterns:
             else:
                 m2 = _APPOSITIVE.match(text, end, min(len(text), end + 260))
                 if m2 and not re.match(r"\W*our\b", text[end:m2.end()], re.I):  # "X, the largest collection of ... corpora"
-                    label, rule = _HEAD_LABELS[m2.group(1).lower()], "context:cue-word"
+                    label, rule = head_noun_label(m2.group(2), m2.group(1), rules), "context:cue-word"
             if label is None:
                 continue
             span = self._span(doc, start, end, label, name, rule)
@@ -1077,7 +1104,7 @@ class EntityPatterns:
             end = i + len(name)
             if (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "-/")) and (
                     end >= len(text) or not text[end].isalnum()):
-                cue = cue_label(text, i, end)
+                cue = cue_label(text, i, end, self.rules)
                 if cue is not None:
                     return cue
             i = text.find(name, end)
