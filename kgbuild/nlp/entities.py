@@ -74,6 +74,7 @@ RULE_PRIORITY = {
     "pattern:title-case-name": 5.5,
     "pattern:technique-phrase": 5.7,
     "pattern:task-phrase": 5.8,
+    "pattern:task-title-case": 5.8,
     "context:proposal": 6,
     "context:cue-word": 7,
     "context:dataset-list": 7.5,
@@ -297,6 +298,10 @@ class PatternRules:
     dataset_min_items: int = 2
     dataset_cue_plain: re.Pattern | None = None  # "the Tmall datasets"
     dataset_version: re.Pattern | None = None  # " v1.2", " val2017" after a dataset name
+    task_title_word: re.Pattern | None = None  # one capitalised modifier of a Title Case task
+    task_title_rx: re.Pattern | None = None  # a capitalised task head
+    task_title_stop: frozenset[str] = frozenset()
+    task_title_stop_suffixes: tuple[str, ...] = ()
     model_qualifiers: re.Pattern | None = None  # "language" in "a ... language model": a released Model
     task_rx: re.Pattern | None = None  # a task head after a word
     task_word: re.Pattern | None = None  # one modifier
@@ -346,6 +351,12 @@ class PatternRules:
                     r.dataset_lead = re.compile(row["lead"])  # matched on lower-cased text
                     r.dataset_stop = frozenset(row.get("stop", ()))
                     r.dataset_min_items = int(row.get("min_items", 2))
+                elif kind == "task_title_case":
+                    heads = literal_alternation(row["heads"])
+                    r.task_title_rx = re.compile(rf"(?<![\w\-])({heads})(?![\w\-])")
+                    r.task_title_word = re.compile(r"(?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d[Dd])")
+                    r.task_title_stop = r.task_title_stop | frozenset(w.lower() for w in row["stop"])
+                    r.task_title_stop_suffixes = tuple(row.get("stop_suffixes", ()))
                 elif kind == "model_qualifiers":
                     r.model_qualifiers = re.compile(
                         r"(?<![\w\-])(?:" + literal_alternation(row["words"]) + r")(?![\w])|" + row.get("regex", "(?!)"), re.I)
@@ -1014,6 +1025,55 @@ class EntityPatterns:
                 out.append(span)
         return out
 
+    def title_task_spans(self, doc: Doc, lexicon: list[Span]) -> list[Span]:
+        """Tasks written in Title Case, as titles name them: capitalised modifiers + a task head
+        or a lexicon task ("for Real-time Object Detection", "Unsupervised Monocular Depth
+        Estimation", "Semi-Supervised Semantic Segmentation", "UAV-Based Object Detection").
+
+        Why: the lower-case rule reads only lower-case modifiers, so in a title the lexicon matched
+        the bare "Object Detection" inside the longer task the paper is about. Modifiers are read
+        from the head outwards and stop at a function word, a verb-like word ("Enhancing",
+        "Towards"), an evaluative adjective ("Accurate", "Efficient"), a plural or a coined name
+        ("YOLOv8", "nuScenes"); ``task_title_case`` holds the extra stop words."""
+        rules = self.rules
+        word = rules.task_title_word
+        if word is None:
+            return []
+        text = self._text
+        stop = rules.task_title_stop
+        heads: list[tuple[int, int]] = [(s.start_char, s.end_char) for s in lexicon
+                                        if s.label_ == "Task" and text[s.start_char:s.start_char + 1].isupper()]
+        if rules.task_title_rx is not None:
+            heads.extend((m.start(1), m.end(1)) for m in rules.task_title_rx.finditer(text))
+        out = []
+        seen: set[tuple[int, int]] = set()
+        for a, b in heads:
+            if a < 2 or text[a - 1] != " " or not text[a - 2].isalnum():
+                continue
+            mods = _words_before(text, a, 4, word)
+            keep: list[str] = []
+            for w in reversed(mods):
+                low = w.lower()
+                if low in stop or low.endswith(("ing", "ly")) or (
+                        low.endswith("s") and not low.endswith(("ss", "us", "is", "series"))):
+                    break
+                if w in rules.generic or low.endswith(rules.task_title_stop_suffixes):
+                    break  # "LLM-based Program Repair": the system, not the task
+                if "-" not in w and (is_coined_name(w, rules.generic) or (w.isupper() and len(w) > 1)) \
+                        and not re.fullmatch(r"\d[Dd]", w):
+                    break  # "YOLOv8 Object Detection", "MRI Brain Tumor Segmentation": a name, not a modifier
+                keep.insert(0, w)
+            if not keep:
+                continue
+            start = a - sum(len(w) + 1 for w in keep)
+            if (start, b) in seen:
+                continue
+            seen.add((start, b))
+            span = self._span(doc, start, b, "Task", text[start:b], "pattern:task-title-case")
+            if span is not None:
+                out.append(span)
+        return out
+
     def context_spans(self, doc: Doc, known: dict[str, tuple[str, str]]) -> list[Span]:
         """Coined names made credible by a proposal verb or a cue word next to them."""
         out = []
@@ -1255,6 +1315,7 @@ class EntityPatterns:
         shapes = self.shape_spans(doc) + self.title_case_spans(doc)
         found.extend(self.technique_spans(doc, lexicon))
         found.extend(self.task_spans(doc))
+        found.extend(self.title_task_spans(doc, lexicon))
         found.extend(shapes)
         for sp in shapes:
             if sp.label_ == "Method":
