@@ -75,6 +75,8 @@ RULE_PRIORITY = {
     "pattern:technique-phrase": 5.7,
     "pattern:task-phrase": 5.8,
     "pattern:task-title-case": 5.8,
+    "pattern:metric-at-k": 3,
+    "pattern:metric-qualified": 3,
     "context:proposal": 6,
     "context:cue-word": 7,
     "context:dataset-list": 7.5,
@@ -302,6 +304,10 @@ class PatternRules:
     task_title_rx: re.Pattern | None = None  # a capitalised task head
     task_title_stop: frozenset[str] = frozenset()
     task_title_stop_suffixes: tuple[str, ...] = ()
+    metric_at_k: re.Pattern | None = None  # "Recall@40"
+    metric_qualifier: re.Pattern | None = None  # "average", "top-1", "zero-shot" before a score word
+    metric_qualifier_word: re.Pattern | None = None
+    metric_qualified_heads: frozenset[str] = frozenset()
     model_qualifiers: re.Pattern | None = None  # "language" in "a ... language model": a released Model
     task_rx: re.Pattern | None = None  # a task head after a word
     task_word: re.Pattern | None = None  # one modifier
@@ -357,6 +363,12 @@ class PatternRules:
                     r.task_title_word = re.compile(r"(?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d[Dd])")
                     r.task_title_stop = r.task_title_stop | frozenset(w.lower() for w in row["stop"])
                     r.task_title_stop_suffixes = tuple(row.get("stop_suffixes", ()))
+                elif kind == "metric_at_k":
+                    r.metric_at_k = re.compile(r"(?<![\w\-@])(?:" + literal_alternation(row["names"]) + r")@\d+(?![\w@])", re.I)
+                elif kind == "metric_qualified":
+                    r.metric_qualifier = re.compile(row["qualifier"], re.I)
+                    r.metric_qualifier_word = re.compile(r"[A-Za-z0-9][\w@\-]*")
+                    r.metric_qualified_heads = frozenset(h.lower() for h in row["heads"])
                 elif kind == "model_qualifiers":
                     r.model_qualifiers = re.compile(
                         r"(?<![\w\-])(?:" + literal_alternation(row["words"]) + r")(?![\w])|" + row.get("regex", "(?!)"), re.I)
@@ -1025,6 +1037,46 @@ class EntityPatterns:
                 out.append(span)
         return out
 
+    def metric_spans(self, doc: Doc, lexicon: list[Span]) -> list[Span]:
+        """Metrics named by shape or by a qualifier: a ranking/generation metric at a cut-off
+        ("Recall@40", "NDCG@40", "BLEU@4"), and a score word with the qualifier that says which
+        score ("average accuracy", "zero-shot accuracy", "top-1 accuracy", "worst-case test
+        accuracy", "LC win rate", "mean AUC").
+
+        Why: papers report the qualified score, and annotators name the metric as written; the
+        bare lexicon word ("accuracy") inside it is then a wrong entity and the qualified one a
+        miss. Qualifiers are data (``metric_qualified``); a word outside the list ("the model
+        accuracy") leaves the bare metric alone."""
+        rules = self.rules
+        text = self._text
+        out = []
+        if rules.metric_at_k is not None:
+            for m in rules.metric_at_k.finditer(text):
+                span = self._span(doc, m.start(), m.end(), "Metric", m.group(), "pattern:metric-at-k")
+                if span is not None:
+                    out.append(span)
+        if rules.metric_qualifier is None:
+            return out
+        heads = [(s.start_char, s.end_char) for s in lexicon
+                 if s.label_ == "Metric" and s.kb_id_.lower() in rules.metric_qualified_heads]
+        heads.extend((s.start_char, s.end_char) for s in out)
+        for a, b in heads:
+            if a < 2 or text[a - 1] != " ":
+                continue
+            mods = _words_before(text, a, 2, rules.metric_qualifier_word)
+            keep: list[str] = []
+            for w in reversed(mods):
+                if not rules.metric_qualifier.fullmatch(w):
+                    break
+                keep.insert(0, w)
+            if not keep:
+                continue
+            start = a - sum(len(w) + 1 for w in keep)
+            span = self._span(doc, start, b, "Metric", text[start:b], "pattern:metric-qualified")
+            if span is not None:
+                out.append(span)
+        return out
+
     def title_task_spans(self, doc: Doc, lexicon: list[Span]) -> list[Span]:
         """Tasks written in Title Case, as titles name them: capitalised modifiers + a task head
         or a lexicon task ("for Real-time Object Detection", "Unsupervised Monocular Depth
@@ -1316,6 +1368,7 @@ class EntityPatterns:
         found.extend(self.technique_spans(doc, lexicon))
         found.extend(self.task_spans(doc))
         found.extend(self.title_task_spans(doc, lexicon))
+        found.extend(self.metric_spans(doc, lexicon))
         found.extend(shapes)
         for sp in shapes:
             if sp.label_ == "Method":
