@@ -1099,6 +1099,7 @@ class EntityPatterns:
             heads.extend((m.start(1), m.end(1)) for m in rules.task_title_rx.finditer(text))
         out = []
         seen: set[tuple[int, int]] = set()
+        low_text = None
         for a, b in heads:
             if a < 2 or text[a - 1] != " " or not text[a - 2].isalnum():
                 continue
@@ -1121,6 +1122,11 @@ class EntityPatterns:
             if (start, b) in seen:
                 continue
             seen.add((start, b))
+            if low_text is None:
+                low_text = re.sub(r"[\s\-]+", " ", text.lower())
+            phrase = re.sub(r"[\s\-]+", " ", text[start:b].lower())
+            if low_text.count(phrase) < 2:
+                continue  # a one-off title phrasing; the paper's task is the one it keeps naming
             span = self._span(doc, start, b, "Task", text[start:b], "pattern:task-title-case")
             if span is not None:
                 out.append(span)
