@@ -308,6 +308,7 @@ class PatternRules:
     metric_qualifier: re.Pattern | None = None  # "average", "top-1", "zero-shot" before a score word
     metric_qualifier_word: re.Pattern | None = None
     metric_qualified_heads: frozenset[str] = frozenset()
+    acronym_thing_heads: frozenset[str] = frozenset()  # "(CXR)" of "Chest X-ray": no entity
     model_qualifiers: re.Pattern | None = None  # "language" in "a ... language model": a released Model
     task_rx: re.Pattern | None = None  # a task head after a word
     task_word: re.Pattern | None = None  # one modifier
@@ -369,6 +370,8 @@ class PatternRules:
                     r.metric_qualifier = re.compile(row["qualifier"], re.I)
                     r.metric_qualifier_word = re.compile(r"[A-Za-z0-9][\w@\-]*")
                     r.metric_qualified_heads = frozenset(h.lower() for h in row["heads"])
+                elif kind == "acronym_thing_heads":
+                    r.acronym_thing_heads = r.acronym_thing_heads | frozenset(w.lower() for w in row["words"])
                 elif kind == "model_qualifiers":
                     r.model_qualifiers = re.compile(
                         r"(?<![\w\-])(?:" + literal_alternation(row["words"]) + r")(?![\w])|" + row.get("regex", "(?!)"), re.I)
@@ -786,6 +789,10 @@ class EntityPatterns:
                 continue
             if label is None and tail_lex is not None and tail_lex.label_ in ("Method", "Model"):
                 label = tail_lex.label_  # "Viewpoint Neural Textual Inversion (ViewNeTI)"
+            if label is None and rules.acronym_thing_heads and \
+                    re.split(r"[\s\-]+", long.text.lower())[-1] in rules.acronym_thing_heads:
+                overridden.add(short.text)  # "Chest X-ray (CXR)", "Unmanned Aerial Vehicle (UAV)": a thing, not a technique
+                continue
             if label is None and _is_title_case_name(long.text) and is_coined_name(short.text, rules.generic):
                 label = "Model" if is_model_shaped(short.text) else "Method"
                 weak.add(short.text)
