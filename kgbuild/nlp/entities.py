@@ -600,6 +600,7 @@ _HEAD_LABELS = {
     "architecture": "Method", "mechanism": "Method", "pipeline": "Method", "scheme": "Method",
     "dataset": "Dataset", "datasets": "Dataset", "benchmark": "Dataset", "benchmarks": "Dataset",
     "corpus": "Dataset", "corpora": "Dataset", "metric": "Metric", "measure": "Metric",
+    "testbed": "Dataset", "suite": "Dataset",
 }
 _HEADS_RX = "|".join(sorted(_HEAD_LABELS, key=len, reverse=True))
 # "X (long form), a novel vision-language model" / "X is a family of ... models"
@@ -614,6 +615,9 @@ _APPOSITIVE = re.compile(
 _BEFORE_HEAD = re.compile(
     r"\b(" + _HEADS_RX + r")\s*,?\s*(?:(?:that|which)\s+we\s+(?:call|name|term|dub)\s+|(?:called|named|namely|termed|dubbed)\s+)?$",
     re.I)
+
+
+_PP_BEFORE_HEAD = re.compile(r"\b(?:on|in|across|over|for|with|from|at|to|than)\s+(?:[\w\-.]+\s+){0,5}\w+$", re.I)
 
 
 def head_noun_label(head: str, phrase: str, rules: "PatternRules | None" = None) -> str:
@@ -641,6 +645,8 @@ def cue_label(text: str, start: int, end: int, rules: "PatternRules | None" = No
     if m:
         return head_noun_label(m.group(2), m.group(1), rules)
     m = _BEFORE_HEAD.search(text, max(0, start - 30), start)
+    if m and "," in m.group() and _PP_BEFORE_HEAD.search(text, max(0, m.start() - 50), m.end(1)):
+        m = None  # "on the VTAB-1K benchmark, CVPT achieves": the head ends a prepositional phrase
     if m:  # "the text-to-NeRF model DreamFusion", "a model that we call X": the name of a model
         return _HEAD_LABELS[m.group(1).lower()]
     return None
