@@ -891,14 +891,21 @@ class EntityPatterns:
         text = self._text
         shape_of = self._shape_of
         cache = self._shape_cache
+        not_after = self.rules.versioned_not_after
         for m in _CAPWORD.finditer(text):
             word = m.group(0).rstrip(".")
+            if "-" in word and word.rsplit("-", 1)[1].lower() in not_after:
+                word = word.rsplit("-", 1)[0]  # "the Llama2-7B-based Open-RAG": the name is "Llama2-7B"
             found = cache.get(word, _UNSEEN)
             if found is _UNSEEN:
                 found = shape_of(word)
             if found is None:
                 continue
             label, rule = found
+            if rule == "pattern:sized-name":
+                nxt = _NEXT_WORD.match(text, m.start() + len(word))
+                if nxt and self.rules.cue_after.get(nxt.group(1).lower()) == "Dataset":
+                    label = "Dataset"  # "a curated CXR-1M dataset": the size names a dataset
             span = self._span(doc, m.start(), m.start() + len(word), label, word, rule)
             if span is not None:
                 out.append(span)
