@@ -383,7 +383,7 @@ class PatternRules:
                     r.cue_skip = r.cue_skip | frozenset(w.lower() for w in row["words"])
                 elif kind == "task_phrases":
                     heads = literal_alternation(row["heads"])  # the longest head first, as a prefix tree
-                    r.task_word = re.compile(rf"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|{row['acronym']})")
+                    r.task_word = re.compile(rf"(?:[A-Za-z][a-z0-9]*(?:-[a-z0-9]+)*|{row['acronym']})")
                     r.task_rx = re.compile(rf"\b({heads})(?![\w\-])")
                     r.task_stop = frozenset(row.get("stop", ()))
                     r.task_allow = frozenset(row.get("allow", ()))
@@ -796,7 +796,7 @@ class EntityPatterns:
             if label is None and tail_lex is not None and tail_lex.label_ in ("Method", "Model"):
                 label = tail_lex.label_  # "Viewpoint Neural Textual Inversion (ViewNeTI)"
             if label is None and rules.acronym_thing_heads and \
-                    re.split(r"[\s\-]+", long.text.lower())[-1] in rules.acronym_thing_heads:
+                    long.text.lower().split()[-1] in rules.acronym_thing_heads:
                 overridden.add(short.text)  # "Chest X-ray (CXR)", "Unmanned Aerial Vehicle (UAV)": a thing, not a technique
                 continue
             if label is None and _is_title_case_name(long.text) and is_coined_name(short.text, rules.generic):
@@ -1043,8 +1043,16 @@ class EntityPatterns:
             keep: list[str] = []
             for w in reversed(mods):
                 low = w.lower()
-                if low in stop or (w.islower() and (low.endswith(("ly", "ing")) or (
-                        low.endswith("s") and not low.endswith(("ss", "us", "is", "series"))))):
+                if low in stop or (low.endswith(("ly", "ing")) or (
+                        low.endswith("s") and not low.endswith(("ss", "us", "is", "series")))) and not w.isupper():
+                    break
+                if w[:1].isupper() and not w.isupper() and not w[:1].isdigit():
+                    # a capitalised word is a modifier only as the first word of a sentence
+                    # ("Real-time object detection needs ..."), not inside Title Case text
+                    at = m.start() - sum(len(x) + 1 for x in keep) - len(w) - 1
+                    if not (at == 0 or text[at - 1] == "\n" or text[max(0, at - 2):at] in (". ", "? ", "! ")):
+                        break
+                    keep.insert(0, w)
                     break
                 keep.insert(0, w)
             start = m.start() - sum(len(w) + 1 for w in keep)
