@@ -1078,7 +1078,7 @@ class EntityPatterns:
         rules = self.rules
         text = self._text
         out = []
-        if rules.metric_at_k is not None:
+        if rules.metric_at_k is not None and "@" in text:
             for m in rules.metric_at_k.finditer(text):
                 span = self._span(doc, m.start(), m.end(), "Metric", m.group(), "pattern:metric-at-k")
                 if span is not None:
@@ -1123,8 +1123,9 @@ class EntityPatterns:
         stop = rules.task_title_stop
         heads: list[tuple[int, int]] = [(s.start_char, s.end_char) for s in lexicon
                                         if s.label_ == "Task" and text[s.start_char:s.start_char + 1].isupper()]
-        if rules.task_title_rx is not None:
-            heads.extend((m.start(1), m.end(1)) for m in rules.task_title_rx.finditer(text))
+        if rules.task_title_rx is not None:  # Title Case is the title's style: heads are looked up there
+            nl = text.find("\n")
+            heads.extend((m.start(1), m.end(1)) for m in rules.task_title_rx.finditer(text, 0, nl if nl >= 0 else len(text)))
         out = []
         seen: set[tuple[int, int]] = set()
         low_text = None
