@@ -300,6 +300,7 @@ class PatternRules:
     dataset_min_items: int = 2
     dataset_cue_plain: re.Pattern | None = None  # "the Tmall datasets"
     dataset_version: re.Pattern | None = None  # " v1.2", " val2017" after a dataset name
+    task_not_before: frozenset[str] = frozenset()  # "... prediction model": no task
     task_title_word: re.Pattern | None = None  # one capitalised modifier of a Title Case task
     task_title_rx: re.Pattern | None = None  # a capitalised task head
     task_title_stop: frozenset[str] = frozenset()
@@ -387,6 +388,7 @@ class PatternRules:
                     r.task_rx = re.compile(rf"\b({heads})(?![\w\-])")
                     r.task_stop = frozenset(row.get("stop", ()))
                     r.task_allow = frozenset(row.get("allow", ()))
+                    r.task_not_before = frozenset(row.get("not_before", ()))
                 elif kind == "abstract_only":
                     r.abstract_only = r.abstract_only | frozenset(row["names"])
                 elif kind == "metric_context":
@@ -1060,6 +1062,10 @@ class EntityPatterns:
                 start += len(keep.pop(0)) + 1  # "can simplify forecasting": the first word is a verb
             if not keep:
                 continue
+            if self.rules.task_not_before:
+                nxt = _NEXT_WORD.match(text, m.end())
+                if nxt and nxt.group(1).lower() in self.rules.task_not_before:
+                    continue  # "a wind power generation prediction model": it names a system, not a task
             span = self._span(doc, start, m.end(), "Task", text[start:m.end()], "pattern:task-phrase")
             if span is not None:
                 out.append(span)
