@@ -310,7 +310,6 @@ class PatternRules:
     metric_qualifier_word: re.Pattern | None = None
     metric_qualified_heads: frozenset[str] = frozenset()
     acronym_thing_heads: frozenset[str] = frozenset()  # "(CXR)" of "Chest X-ray": no entity
-    model_qualifiers: re.Pattern | None = None  # "language" in "a ... language model": a released Model
     task_rx: re.Pattern | None = None  # a task head after a word
     task_word: re.Pattern | None = None  # one modifier
     task_stop: frozenset[str] = frozenset()
@@ -373,9 +372,6 @@ class PatternRules:
                     r.metric_qualified_heads = frozenset(h.lower() for h in row["heads"])
                 elif kind == "acronym_thing_heads":
                     r.acronym_thing_heads = r.acronym_thing_heads | frozenset(w.lower() for w in row["words"])
-                elif kind == "model_qualifiers":
-                    r.model_qualifiers = re.compile(
-                        r"(?<![\w\-])(?:" + literal_alternation(row["words"]) + r")(?![\w])|" + row.get("regex", "(?!)"), re.I)
                 elif kind == "dataset_version":
                     r.dataset_version = re.compile(row["regex"])
                 elif kind == "dataset_cue_plain":
@@ -622,22 +618,7 @@ _BEFORE_HEAD = re.compile(
 _PP_BEFORE_HEAD = re.compile(r"\b(?:on|in|across|over|for|with|from|at|to|than)\s+(?:[\w\-.]+\s+){0,5}\w+$", re.I)
 
 
-def head_noun_label(head: str, phrase: str, rules: "PatternRules | None" = None) -> str:
-    """Type of a name from the head noun that describes it ("X, a novel vision-language model").
-
-    "model" names a released Model only when the phrase says what kind of pretrained model
-    (``rules.model_qualifiers``: "language model", "foundation model", "GPT", "pretrained",
-    "vision-language"); "X, a memory-efficient KG embedding model", "X: A Simple Query-Based Model
-    for ..." describe a technique, which the annotation guideline types Method ("released weights
-    -> Model, recipe/technique -> Method")."""
-    label = _HEAD_LABELS[head.lower()]
-    if label == "Model" and head.lower() in ("model", "models") and rules is not None \
-            and rules.model_qualifiers is not None and not rules.model_qualifiers.search(phrase):
-        return "Method"
-    return label
-
-
-def cue_label(text: str, start: int, end: int, rules: "PatternRules | None" = None) -> str | None:
+def cue_label(text: str, start: int, end: int) -> str | None:
     """Type named by the words around one mention of a coined name, else None.
 
     An appositive right after the name ("X, a novel vision-language model") or the head noun
@@ -645,7 +626,7 @@ def cue_label(text: str, start: int, end: int, rules: "PatternRules | None" = No
     """
     m = _APPOSITIVE.match(text, end, min(len(text), end + 260))
     if m:
-        return head_noun_label(m.group(2), m.group(1), rules)
+        return _HEAD_LABELS[m.group(2).lower()]
     m = _BEFORE_HEAD.search(text, max(0, start - 30), start)
     if m and "," in m.group() and _PP_BEFORE_HEAD.search(text, max(0, m.start() - 50), m.end(1)):
         m = None  # "on the VTAB-1K benchmark, CVPT achieves": the head ends a prepositional phrase
@@ -671,11 +652,7 @@ def title_subject_label(subtitle: str, rules: PatternRules, name: str) -> str | 
     for phrase in ("language model", "language models", "foundation model", "foundation models"):
         if tail.endswith(phrase):
             return "Model"
-    label = rules.title_heads.get(np_words[-1].lower())
-    if label == "Model" and np_words[-1].lower() in ("model", "models") and rules.model_qualifiers is not None \
-            and not rules.model_qualifiers.search(" ".join(np_words[:-1])):
-        return "Method"  # "FastInst: A Simple Query-Based Model for ...": a technique
-    return label
+    return rules.title_heads.get(np_words[-1].lower())
 
 
 _NUMBER_NEAR = re.compile(r"\d+(?:\.\d+)?\s*%|(?<![\w.-])\d+\.\d+(?![\w.])")
@@ -1213,7 +1190,7 @@ class EntityPatterns:
             else:
                 m2 = _APPOSITIVE.match(text, end, min(len(text), end + 260))
                 if m2 and not re.match(r"\W*our\b", text[end:m2.end()], re.I):  # "X, the largest collection of ... corpora"
-                    label, rule = head_noun_label(m2.group(2), m2.group(1), rules), "context:cue-word"
+                    label, rule = _HEAD_LABELS[m2.group(2).lower()], "context:cue-word"
             if label is None:
                 continue
             span = self._span(doc, start, end, label, name, rule)
@@ -1257,7 +1234,7 @@ class EntityPatterns:
             end = i + len(name)
             if (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "-/")) and (
                     end >= len(text) or not text[end].isalnum()):
-                cue = cue_label(text, i, end, self.rules)
+                cue = cue_label(text, i, end)
                 if cue is not None:
                     return cue
             i = text.find(name, end)
