@@ -1234,6 +1234,9 @@ class EntityPatterns:
             end = i + len(name)
             if (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "-/")) and (
                     end >= len(text) or not text[end].isalnum()):
+                nxt = _NEXT_WORD.match(text, end + 1 if text.startswith(")", end) else end)
+                if nxt and self.rules.cue_after.get(nxt.group(1).lower()) == "Dataset":
+                    return "Dataset"  # "Room2Room Last (R2R-Last) datasets"
                 cue = cue_label(text, i, end)
                 if cue is not None:
                     return cue
