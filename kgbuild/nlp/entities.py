@@ -119,6 +119,12 @@ def load_lexicons(lexicon_dir: Path | str | None = None) -> list[LexiconEntry]:
     return entries
 
 
+# A one-word name of five or more letters/digits with a capital inside and a lower-case letter
+# ("AudioSet", "ALFWorld", "HumanEval"): papers vary its inner capitals ("Audioset", "AlfWorld").
+_CAMEL_NAME = re.compile(r"(?=[A-Za-z0-9]*[a-z])[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]{2,}")
+_CAPITAL_RUN = re.compile(r"(?<=[A-Z])[A-Z]+(?=[A-Z][a-z])")
+
+
 def is_case_insensitive(alias: str) -> bool:
     """Phrase-like forms match case-insensitively; names match exactly.
 
@@ -134,10 +140,16 @@ def is_case_insensitive(alias: str) -> bool:
 
 
 def case_variants(alias: str) -> list[str]:
-    """Exact-case forms to add for an alias: a lower-case word also matches at sentence start."""
+    """Exact-case forms to add for an alias: a lower-case word also matches at sentence start; a
+    camel-case name also with its inner capitals lowered ("AudioSet" -> "Audioset", "ALFWorld" ->
+    "AlfWorld", "Alfworld"), as papers write them; the all-lower form stays unmatched."""
     out = [alias]
     if alias[:1].islower() and not is_case_insensitive(alias):
         out.append(alias[:1].upper() + alias[1:])
+    elif _CAMEL_NAME.fullmatch(alias):
+        for v in (alias[0] + alias[1:].lower(), _CAPITAL_RUN.sub(lambda m: m.group().lower(), alias)):
+            if v not in out:
+                out.append(v)
     return out
 
 
