@@ -6,12 +6,14 @@ process pool:
 1. **map** — the driver reads the inputs (one stream: rejects keep file and line, duplicate ids
    are caught across files) and submits partitions of ``partition_size`` papers. Each task
    extracts its partition (``parallel.extract_chunk``) and *keeps the result on the worker* as
-   compact JSON Lines text; a second, tiny task per partition returns only the names
-   (``parallel.names_only``: types, names, aliases per paper) to the driver. The driver never
-   holds Docs or full extractions, only one partition of papers on its way out;
-2. **reduce** — the driver learns from the names in input order and builds the ``Resolution``
-   (``parallel.learner``, the seam shared with the process-pool path; an incremental build
-   continues the saved one), then broadcasts it to every worker once;
+   spill frames (``kgbuild.spill``: pickled records); a second, tiny task per partition returns
+   only the partition's name statistics (``parallel.learn_names``: a ``NameStats`` over its
+   distinct names) to the driver. The driver never holds Docs or full extractions, only one
+   partition of papers on its way out;
+2. **reduce** — the driver merges the statistics in input order and builds the ``Resolution``
+   from distinct names only (``parallel.merger``, the seam shared with the process-pool path; an
+   incremental build continues the saved one, and the ids of the papers it holds go to the
+   workers once, so their statistics skip them), then broadcasts it to every worker once;
 3. **map** — per partition, a task applies the resolution and builds ``GraphRows`` for each batch
    of ``papers_per_batch`` papers (the same batches as a one-process build, so the same graph);
    the driver gathers them in order, a few partitions at a time, and releases the partition.
@@ -37,33 +39,32 @@ from .parallel import (
     chunks,
     default_workers,
     extract_chunk,
-    learner,
+    merger,
     shape_output,
 )
-from .records import Extraction, GraphRows, Paper
+from .records import Extraction, GraphRows, Paper, Reject
 
 
 # --------------------------------------------------------------------------- tasks (run on workers)
-def task_extract(papers: list[Paper]):
-    """Map 1: the partition's extraction (JSON Lines text and names); it stays on the worker."""
-    return extract_chunk(papers)
+def task_extract(papers: list[Paper], known: frozenset = frozenset()):
+    """Map 1: the partition's extraction (spill frames and name statistics); it stays on the worker."""
+    return extract_chunk(papers, known=known)
 
 
-def task_names(part) -> tuple[list[Extraction], int]:
-    """What the driver needs of a partition for resolution: names only, and the mention count."""
-    return part.names, part.mentions
+def task_names(part) -> tuple[object, int, int, list[Reject]]:
+    """What the driver needs of a partition for resolution: its name statistics (``NameStats``),
+    paper and mention counts, and the papers whose extraction raised (rejects with file and line)."""
+    return part.stats, part.papers, part.mentions, part.rejects
 
 
 def task_rows(part, resolution, papers_per_batch: int, mode: str = "rows") -> list[Applied]:
     """Map 2: apply the resolution to the partition and shape each batch (``GraphRows`` by default)."""
-    import json
-
     from .parallel import apply_resolution
+    from .spill import frames_of, unframe
 
-    lines = [ln for ln in part.lines.split("\n") if ln]
     out = []
-    for batch in chunks(lines, papers_per_batch):
-        resolved = [apply_resolution(resolution, Extraction.from_dict(json.loads(ln))) for ln in batch]
+    for batch in chunks(frames_of(part.frames), papers_per_batch):
+        resolved = [apply_resolution(resolution, unframe(fr)) for fr in batch]
         out.append(shape_output(resolved, mode, is_new=resolution.is_new_paper))
     return out
 
@@ -112,19 +113,22 @@ def distributed_batches(papers: Iterator[Paper], *, client, stats, overrides=Non
     partition_size = max(1, -(-partition_size // papers_per_batch)) * papers_per_batch
     window = window or 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
     parts = []
-    learn, finish = learner(overrides, base=base)
+    known, merge, finish = merger(overrides, base=base)
+    known_fut: object = frozenset()
+    if known:  # (a list of one: scatter sends a bare set element by element)
+        [known_fut] = client.scatter([known], broadcast=True, hash=False)
     name_futs: deque = deque()
 
     def drain(limit: int) -> None:
         while len(name_futs) > limit:
-            names, mentions = name_futs.popleft().result()
-            for rec in names:
-                learn(rec)
-            stats.papers_read += len(names)
+            part_stats, n, mentions, rejects = name_futs.popleft().result()
+            stats.rejects.extend(rejects)
+            merge(part_stats)  # in input order: the same statistics as learning paper by paper
+            stats.papers_read += n
             stats.mentions += mentions
 
     for part_papers in chunks(papers, partition_size):
-        fut = client.submit(task_extract, part_papers, pure=False)
+        fut = client.submit(task_extract, part_papers, known_fut, pure=False)
         parts.append(fut)
         name_futs.append(client.submit(task_names, fut, pure=False))
         drain(window)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from itertools import islice
 from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple
 
@@ -27,7 +28,8 @@ from spacy.tokens import Doc, Span
 from .errors import ExtractError
 from .nlp.abbreviations import doc_text
 from .normalize import match_key
-from .records import Entity, Evidence, Extraction, Mention, Paper
+from .read import EXTRACT_FAILED
+from .records import Entity, Evidence, Extraction, Mention, Paper, Reject
 
 try:  # written in parallel by the claims helper; entities work without it
     from .nlp import claims as _claims
@@ -254,4 +256,35 @@ def extract_papers(papers: Iterable[Paper], *, nlp: Language | None = None, batc
         yield doc_to_extraction(doc, paper)
 
 
-__all__ = ["doc_to_extraction", "extract_papers", "spans_to_entities", "group_entity_spans"]
+def extract_isolated(papers: Iterable, *, rejects: list[Reject], nlp=None,
+                      batch_size: int = 256) -> Iterator[Extraction]:
+    """``extract.extract_papers``, but a paper that makes extraction raise costs that paper only.
+
+    Papers go through in batches as usual; a batch that raises is redone one paper at a time and
+    each paper that still fails becomes ``Reject(file, line, "extraction failed: ...")``. The
+    reader's limits keep the known bad inputs out; this is the net for unknown ones.
+    """
+    it = iter(papers)
+    while True:
+        chunk = list(islice(it, batch_size))
+        if not chunk:
+            return
+        if nlp is None:  # build the pipeline once, not once per batch
+            from .nlp import build_nlp
+
+            nlp = build_nlp()
+        try:
+            done = list(extract_papers(chunk, nlp=nlp, batch_size=batch_size))
+        except Exception:  # noqa: BLE001 - isolated below, paper by paper
+            done = []
+            for paper in chunk:
+                try:
+                    done.extend(extract_papers([paper], nlp=nlp, batch_size=1))
+                except Exception as exc:  # noqa: BLE001 - becomes this paper's reject
+                    detail = f"{type(exc).__name__}: {exc}".replace("\n", " ")[:160]
+                    rejects.append(Reject(paper.source, paper.line, f"{EXTRACT_FAILED}: {detail}",
+                                          paper.title[:80]))
+        yield from done
+
+
+__all__ = ["doc_to_extraction", "extract_isolated", "extract_papers", "spans_to_entities", "group_entity_spans"]

@@ -47,6 +47,7 @@ from typing import Iterator, Mapping
 
 from .config import kgbuild_home
 from .errors import ServerError
+from .procs import pid_alive
 
 NEO4J_VERSION = "5.26.19"
 """Pinned Neo4j Community version; must match ``neo4j.version`` in neo4j-local/pom.xml."""
@@ -469,15 +470,6 @@ def prepare_home(cfg: LocalConfig, classpath: list[str]) -> None:
 
 # --------------------------------------------------------------------------- processes
 
-def _proc_state(pid: int) -> str | None:
-    """Process state letter from /proc (R, S, Z, ...), or None if there is no such process."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        return None
-    return stat.rsplit(")", 1)[1].split()[0]
-
-
 def _reap(pid: int) -> None:
     with contextlib.suppress(ChildProcessError, OSError):
         os.waitpid(pid, os.WNOHANG)
@@ -485,8 +477,7 @@ def _reap(pid: int) -> None:
 
 def _alive(pid: int) -> bool:
     _reap(pid)  # a child of this very process stays a zombie until reaped
-    state = _proc_state(pid)
-    return state is not None and state != "Z"
+    return pid_alive(pid)
 
 
 def _is_our_server(pid: int, cfg: LocalConfig) -> bool:

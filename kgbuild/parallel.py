@@ -3,9 +3,11 @@
 The pipeline's two passes (see ``pipeline``) split into map and reduce steps:
 
 1. **map** (worker processes): extract a chunk of papers; return the full extraction records as
-   JSON Lines text (spilled to disk by the driver as they arrive, in input order) and the
-   *names only* of each paper (``names_only``: types, names, aliases; no mentions, no facts);
-2. **reduce** (driver): ``learner`` learns from the names and builds the ``Resolution``;
+   spill frames (``kgbuild.spill``; written to disk by the driver as they arrive, in input order) and
+   the chunk's *name statistics* (``learn_names``: a ``NameStats`` over its distinct names, type
+   votes, acronym definitions and aliases; no mentions, no facts);
+2. **reduce** (driver): ``merger`` adds the chunks' statistics in input order (the same statistics
+   as learning paper by paper) and builds the ``Resolution`` from distinct names only;
 3. **map** (worker processes, which receive the ``Resolution`` once): apply it to a chunk of
    spilled records and return what the caller writes (schema JSON Lines for ``extract``,
    ``GraphRows`` for ``build``), plus per-entity paper counts.
@@ -16,8 +18,8 @@ flight, so memory does not grow with the corpus and the output is identical to o
 Small inputs (at most one chunk per worker) run in this process: starting workers would cost more
 than it saves.
 
-Resolution is reached only through ``resolve_names``/``learner``, ``apply_resolution`` and
-``entity_papers`` below (the seam).
+Resolution is reached only through ``learn_names``/``merger`` (or ``resolve_names``/``learner``
+paper by paper), ``apply_resolution`` and ``entity_papers`` below (the seam).
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from .errors import ReadError
 from .normalize import match_key
 from .records import CanonicalEntity, Entity, Extraction, GraphRows, Paper, Reject
+from .spill import Spill, frame, unframe
 
 
 def default_workers() -> int:
@@ -121,6 +124,31 @@ def learner(overrides: str | Path | None = None, *, base=None):
     return builder.learn, builder.build
 
 
+def learn_names(records: Iterable[Extraction], known: Iterable[str] = frozenset()):
+    """THE SEAM (map): the ``NameStats`` of one partition. Papers in ``known`` (already in the
+    graph an incremental build continues) are skipped, as ``ResolutionBuilder.learn`` skips them."""
+    from .resolve import NameStats
+
+    stats = NameStats()
+    for rec in records:
+        if rec.paper.id not in known:
+            stats.learn(rec)
+    return stats
+
+
+def merger(overrides: str | Path | None = None, *, base=None):
+    """THE SEAM (reduce) for partition statistics: ``(known, merge(stats), finish() -> Resolution)``.
+
+    ``known`` is the set of paper ids the continued resolution (``base``) holds already: each
+    partition's ``learn_names`` must skip them. ``merge`` must be called in input order."""
+    from .pipeline import resolution_builder
+
+    builder = resolution_builder(overrides)
+    if base is not None:
+        builder.extend(base)
+    return frozenset(builder.stats.papers), builder.merge, builder.build
+
+
 def apply_resolution(resolution, ex: Extraction) -> Extraction:
     """THE SEAM (map): one paper with canonical names."""
     return resolution.apply(ex)
@@ -137,8 +165,10 @@ _STATE: dict[str, Any] = {}
 CHUNK_SIZE = 200
 
 
-def init_extract() -> None:
-    """Worker start-up for step 1: build the spaCy pipeline once per process."""
+def init_extract(known: frozenset = frozenset()) -> None:
+    """Worker start-up for step 1: build the spaCy pipeline once per process; ``known``: the
+    paper ids already in the graph (see ``merger``)."""
+    _STATE["known"] = known
     if "nlp" not in _STATE:
         from .nlp import build_nlp
 
@@ -152,26 +182,33 @@ def init_apply(resolution) -> None:
 
 @dataclass
 class Extracted:
-    """Step-1 output for one chunk: spill text (JSON Lines, one full record per paper) and names."""
+    """Step-1 output for one chunk: spill frames (one full record per paper) and name statistics."""
 
-    lines: str
-    names: list[Extraction]
+    frames: bytes
+    stats: Any  # kgbuild.resolve.NameStats
+    papers: int = 0
     mentions: int = 0
+    rejects: list[Reject] = field(default_factory=list)  # papers whose extraction raised
 
 
-def extract_chunk(papers: list[Paper], batch_size: int = 256) -> Extracted:
-    """Step 1 for one chunk (in a worker): extract, serialise, and keep the names."""
-    from .extract import extract_papers
+def extract_chunk(papers: list[Paper], batch_size: int = 256, known: frozenset | None = None) -> Extracted:
+    """Step 1 for one chunk (in a worker): extract, serialise, and learn the names. A paper that
+    makes extraction raise becomes a reject (file, line, reason), as in one process. ``known``:
+    paper ids to leave out of the statistics (default: those given to ``init_extract``)."""
+    from .extract import extract_isolated
 
-    init_extract()
-    parts: list[str] = []
+    if "nlp" not in _STATE:
+        init_extract(known or frozenset())
+    parts: list[bytes] = []
     names: list[Extraction] = []
+    rejects: list[Reject] = []
     mentions = 0
-    for ex in extract_papers(papers, nlp=_STATE["nlp"], batch_size=batch_size):
-        parts.append(json.dumps(ex.to_dict(), ensure_ascii=False))
+    for ex in extract_isolated(papers, rejects=rejects, nlp=_STATE["nlp"], batch_size=batch_size):
+        parts.append(frame(ex))
         names.append(names_only(ex))
         mentions += len(ex.entities)
-    return Extracted("\n".join(parts) + "\n" if parts else "", names, mentions)
+    stats = learn_names(names, _STATE.get("known", frozenset()) if known is None else known)
+    return Extracted(b"".join(parts), stats, len(parts), mentions, rejects)
 
 
 @dataclass
@@ -187,10 +224,10 @@ class Applied:
     entity_papers: Counter = field(default_factory=Counter)
 
 
-def apply_chunk(lines: Sequence[str], mode: str) -> Applied:
+def apply_chunk(frames: Sequence[bytes], mode: str) -> Applied:
     """Step 3 for one chunk (in a worker): resolve each spilled record and shape the output."""
     resolution = _STATE["resolution"]
-    resolved = [apply_resolution(resolution, Extraction.from_dict(json.loads(line))) for line in lines]
+    resolved = [apply_resolution(resolution, unframe(fr)) for fr in frames]
     return shape_output(resolved, mode, is_new=resolution.is_new_paper)
 
 
@@ -271,8 +308,6 @@ def run_parallel(papers: Iterable[Paper], *, stats, workers: int, mode: str, ove
     paper counts at the end. ``base`` continues a saved resolution. ``out_chunk`` sets the output
     batches (500 papers = the pipeline's write batches, so rows are cut as one worker cuts them).
     """
-    import tempfile
-
     workers = max(1, int(workers))
     chunk_size = chunk_size or CHUNK_SIZE
     window = 2 * workers
@@ -288,22 +323,20 @@ def run_parallel(papers: Iterable[Paper], *, stats, workers: int, mode: str, ove
         yield from head
         yield from stream
 
-    learn, finish = learner(overrides, base=base)
+    known, merge, finish = merger(overrides, base=base)
     counts: Counter = Counter()
-    with tempfile.NamedTemporaryFile("w+", encoding="utf-8", suffix=".jsonl", prefix="kgbuild-spill-",
-                                     dir=spill_dir, delete=True) as spill:
-        if not small:
-            init_extract()  # built once here: forked workers inherit it instead of building their own
-        pool = None if small else _pool(workers, init_extract)
+    with Spill(spill_dir) as spill:
+        init_extract(known)  # built once here: forked workers inherit it instead of building their own
+        pool = None if small else _pool(workers, init_extract, (known,))
         try:
             for part in ordered_map(pool, extract_chunk, chunks(all_papers(), chunk_size), window=window):
-                spill.write(part.lines)
-                for rec in part.names:
-                    learn(rec)
-                stats.papers_read += len(part.names)
+                spill.write_frames(part.frames, part.papers)
+                stats.rejects.extend(part.rejects)
+                merge(part.stats)
+                stats.papers_read += part.papers
                 stats.mentions += part.mentions
                 if progress is not None:
-                    progress.tick(len(part.names))
+                    progress.tick(part.papers)
         finally:
             if pool is not None:
                 pool.shutdown()
@@ -313,13 +346,11 @@ def run_parallel(papers: Iterable[Paper], *, stats, workers: int, mode: str, ove
         stats.resolution_built(res)
         if on_resolution is not None:
             on_resolution(res)
-        spill.flush()
-        spill.seek(0)
         pool = None if small else _pool(workers, init_apply, (res,))
         if pool is None:
             init_apply(res)
         try:
-            for part in ordered_map(pool, apply_chunk, chunks(spill, out_chunk), window=window, args=(mode,)):
+            for part in ordered_map(pool, apply_chunk, chunks(spill.frames(), out_chunk), window=window, args=(mode,)):
                 stats.add_applied(part)
                 counts.update(part.entity_papers)
                 yield part
@@ -327,9 +358,10 @@ def run_parallel(papers: Iterable[Paper], *, stats, workers: int, mode: str, ove
             if pool is not None:
                 pool.shutdown()
             _STATE.pop("resolution", None)
+            _STATE.pop("known", None)
     stats.resolution = res.with_paper_counts(counts)
 
 
-__all__ = ["Applied", "Extracted", "apply_chunk", "apply_resolution", "entity_papers", "learner",
+__all__ = ["Applied", "Extracted", "apply_chunk", "apply_resolution", "entity_papers", "learn_names", "learner", "merger",
            "chunks", "default_workers", "expand_inputs", "extract_chunk", "names_only", "ordered_map",
            "read_inputs", "resolve_names", "run_parallel", "shape_output"]

@@ -4,7 +4,7 @@ Resolution is corpus-level (an acronym defined in one paper resolves a bare ment
 the pipeline makes two passes without holding the corpus in memory:
 
 1. read and extract each paper (``nlp.pipe`` in batches), spill the full extraction records to a
-   temporary JSON Lines file, and let a ``ResolutionBuilder`` learn names and definitions;
+   temporary file (``spill``), and let a ``ResolutionBuilder`` learn names and definitions;
 2. build the ``Resolution``, read the spill back, apply it, and hand each batch on (to ``rows`` +
    a store for ``build``, to a schema JSONL file for ``extract_file``).
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -30,6 +29,7 @@ from typing import Callable, Iterable, Iterator
 from .config import kgbuild_home  # the one state location (re-exported for callers)
 from .errors import ConfigError, KgbuildError
 from .records import Extraction, Paper, Reject
+from .spill import Spill
 
 DEFAULT_OVERRIDES = "resolution.json"
 
@@ -160,43 +160,9 @@ def iter_extractions(input_path, *, rejects: list[Reject], fmt: str | None = Non
     ``Extraction`` per good paper."""
     papers = iter_papers(input_path, fmt=fmt, rejects=rejects)
     # a paper that makes extraction raise becomes a reject, not a crash of the whole run
-    yield from _extract_isolated(papers, rejects=rejects, nlp=nlp, batch_size=batch_size)
+    from .extract import extract_isolated
 
-
-def _extract_isolated(papers: Iterable, *, rejects: list[Reject], nlp=None,
-                      batch_size: int = 256) -> Iterator[Extraction]:
-    """``extract.extract_papers``, but a paper that makes extraction raise costs that paper only.
-
-    Papers go through in batches as usual; a batch that raises is redone one paper at a time and
-    each paper that still fails becomes ``Reject(file, line, "extraction failed: ...")``. The
-    reader's limits keep the known bad inputs out; this is the net for unknown ones.
-    """
-    from itertools import islice
-
-    from .extract import extract_papers
-    from .read import EXTRACT_FAILED
-
-    it = iter(papers)
-    while True:
-        chunk = list(islice(it, batch_size))
-        if not chunk:
-            return
-        if nlp is None:  # build the pipeline once, not once per batch
-            from .nlp import build_nlp
-
-            nlp = build_nlp()
-        try:
-            done = list(extract_papers(chunk, nlp=nlp, batch_size=batch_size))
-        except Exception:  # noqa: BLE001 - isolated below, paper by paper
-            done = []
-            for paper in chunk:
-                try:
-                    done.extend(extract_papers([paper], nlp=nlp, batch_size=1))
-                except Exception as exc:  # noqa: BLE001 - becomes this paper's reject
-                    detail = f"{type(exc).__name__}: {exc}".replace("\n", " ")[:160]
-                    rejects.append(Reject(paper.source, paper.line, f"{EXTRACT_FAILED}: {detail}",
-                                          paper.title[:80]))
-        yield from done
+    yield from extract_isolated(papers, rejects=rejects, nlp=nlp, batch_size=batch_size)
 
 
 def resolution_builder(overrides: str | Path | None = None):
@@ -225,16 +191,12 @@ def resolved_extractions(input_path: str | Path, *, stats: RunStats, fmt: str | 
         builder.extend(base)
     t0 = time.perf_counter()
     progress = Progress("extracting", quiet=quiet)
-    # an anonymous file (O_TMPFILE / unlinked at once): no /tmp/kgbuild-spill-* is left behind,
-    # even when the process is killed
-    with tempfile.TemporaryFile("w+", encoding="utf-8", suffix=".jsonl", prefix="kgbuild-spill-",
-                                dir=spill_dir) as spill:
+    with Spill(spill_dir) as spill:  # an anonymous temporary file: nothing left behind, even on kill -9
         for ex in iter_extractions(input_path, rejects=stats.rejects, fmt=fmt, nlp=nlp, batch_size=batch_size):
             stats.papers_read += 1
             stats.mentions += len(ex.entities)
             builder.learn(ex)
-            spill.write(json.dumps(ex.to_dict(), ensure_ascii=False))
-            spill.write("\n")
+            spill.write(ex)
             progress.tick()
         progress.close()
         _count_rejects(stats)
@@ -242,11 +204,9 @@ def resolved_extractions(input_path: str | Path, *, stats: RunStats, fmt: str | 
         stats.resolution_built(res)
         if on_resolution is not None:
             on_resolution(res)
-        spill.flush()
-        spill.seek(0)
         counts: Counter = Counter()
-        for line in spill:
-            ex = res.apply(Extraction.from_dict(json.loads(line)))
+        for ex in spill.records():
+            ex = res.apply(ex)
             if res.is_new_paper(ex.paper.id):
                 stats.new_papers += 1
                 counts.update(res.count_papers([ex]))

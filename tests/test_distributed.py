@@ -75,6 +75,30 @@ def test_build_distributed_graph_equals_build(inputs, tmp_path, cluster):
         assert one.counts() == dask_store.counts()
 
 
+def test_incremental_dask_build_equals_one_process(tmp_path, cluster):
+    """A Dask build into an existing graph continues its resolution as one process does, and
+    papers the graph holds already (sent again) count once: the workers' statistics skip them."""
+    from kgbuild.distributed import build_distributed
+    from kgbuild.stores.embedded import EmbeddedStore
+
+    papers = list(read_papers(SAMPLE_CORPUS))[:120]
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    for path, part in ((first, papers[:70]), (second, papers[50:])):  # 20 papers in both
+        path.write_text("".join(json.dumps({"id": p.id, "title": p.title, "abstract": p.abstract}) + "\n"
+                                for p in part), encoding="utf-8")
+    address = cluster.scheduler.address
+    q = "MATCH (n) RETURN labels(n)[0] AS label, n.key AS key, n.name AS name, n.papers AS papers ORDER BY label, key"
+    with EmbeddedStore(tmp_path / "one") as one, EmbeddedStore(tmp_path / "dask") as dask_store:
+        build(first, store=one)
+        s1 = build(second, store=one)
+        build(first, store=dask_store)
+        s2 = build_distributed([str(second)], scheduler=address, store=dask_store, partition_size=20)
+        assert (s1.incremental, s1.new_papers) == (s2.incremental, s2.new_papers) == (True, 50)
+        assert s1.deferred == s2.deferred
+        assert one.run(q, {}) == dask_store.run(q, {})
+        assert one.counts() == dask_store.counts()
+
+
 def test_unreachable_scheduler_is_one_clear_error():
     from kgbuild.distributed import dask_client
     from kgbuild.errors import KgbuildError

@@ -76,6 +76,31 @@ def test_rejects_keep_file_and_line_with_workers(tmp_path, small_chunks, monkeyp
     assert [json.loads(x)["paper_id"] for x in out.read_text().splitlines()] == ["ok-1", "ok-2", "ok-3"]
 
 
+def test_a_paper_that_makes_extraction_raise_is_a_reject_with_workers(tmp_path, monkeypatch):
+    """As in one process: the paper is reported (file, line, reason), every other paper is kept."""
+    import kgbuild.extract as extract_mod
+
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", 1)  # the pool runs (forked after the patch)
+    real = extract_mod.doc_to_extraction
+
+    def picky(doc, paper):
+        if paper.id == "p-2":
+            raise ValueError("an unforeseen bug")
+        return real(doc, paper)
+
+    monkeypatch.setattr(extract_mod, "doc_to_extraction", picky)
+    src = tmp_path / "papers.jsonl"
+    src.write_text("".join(json.dumps({"id": f"p-{i}", "title": f"Paper {i}", "abstract": "We propose DoRA. It beats LoRA."})
+                           + "\n" for i in range(1, 6)), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    stats = extract_file(src, out, workers=2)
+    assert [json.loads(x)["paper_id"] for x in out.read_text().splitlines()] == ["p-1", "p-3", "p-4", "p-5"]
+    assert stats.papers_read == 4 and stats.rejected == 1
+    [r] = stats.rejects
+    assert (r.file, r.line) == (str(src), 2)
+    assert r.reason == "extraction failed: ValueError: an unforeseen bug"
+
+
 def test_many_files_and_glob(tmp_path):
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     a.write_text(json.dumps({"id": "p1", "title": "LoRA", "abstract": "We propose LoRA."}) + "\n", encoding="utf-8")

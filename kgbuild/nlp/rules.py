@@ -8,14 +8,13 @@ compile with one ``ExtractError`` naming the file and the line.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 from kgbuild.errors import ExtractError
-from kgbuild.jsonl import read_jsonl_objects
+from kgbuild.jsonl import iter_jsonl_objects, read_jsonl_objects
 
 PATTERN_DIR = Path(__file__).parent / "patterns"
 NUMBERS_FILE = "claims-numbers.jsonl"
@@ -69,22 +68,10 @@ def load_rules(path: str | Path, *, required: Iterable[str] = ()) -> list[RuleLi
     non-empty string ``id``, repeats an earlier ``id`` (the message names both lines) or lacks
     one of ``required``."""
     p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ExtractError(f"{p}: cannot read rule file ({exc.strerror or exc})") from exc
     need = tuple(required)
     out: list[RuleLine] = []
     first_line: dict[str, int] = {}
-    for n, raw in enumerate(lines, 1):
-        if not raw.strip():
-            continue
-        try:
-            rec = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ExtractError(f"{p}:{n}: invalid JSON ({exc.msg})") from exc
-        if not isinstance(rec, dict):
-            raise ExtractError(f"{p}:{n}: expected a JSON object per line")
+    for n, rec in iter_jsonl_objects(p, error=ExtractError, what="rule file"):
         rid = rec.get("id")
         if not isinstance(rid, str) or not rid.strip():
             raise ExtractError(f"{p}:{n}: rule without an id (every pattern line needs its own unique \"id\")")

@@ -1,7 +1,7 @@
 """Keeper of one embedded FalkorDB server: stops it when its last user is gone.
 
 Run as a script (``python -I _keeper.py DATA_DIR SERVER_PID SOCKET``), so it imports nothing of
-kgbuild and starts in milliseconds. Every process using the server holds a *shared* ``flock``
+kgbuild but ``procs.py`` (loaded by path) and starts in milliseconds. Every process using the server holds a *shared* ``flock``
 on ``DATA_DIR/users.lock`` while its store is open; this keeper blocks on an *exclusive* lock on
 the same file, which the kernel grants only once every user has released it: by ``close()``,
 by exiting, or by being killed (even ``kill -9``). Then it stops the server (SIGTERM: redis
@@ -20,26 +20,23 @@ import sys
 import time
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return False
+def _procs():
+    """``kgbuild/procs.py`` loaded by path (this script runs isolated: no package imports)."""
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "procs.py")
+    spec = importlib.util.spec_from_file_location("_kgbuild_procs", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_PROCS = _procs()
+_alive = _PROCS.pid_alive
 
 
 def _same_server(pid: int, sock: str) -> bool:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            title = fh.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return False
+    title = " ".join(_PROCS.cmdline(pid))
     return "redis-server" in title and sock in title
 
 

@@ -33,6 +33,7 @@ from typing import Any
 
 from ..config import kgbuild_home, private_dir
 from ..errors import StoreError, StoreUnavailable
+from ..procs import cmdline, pid_alive
 from ..rows import NODE_LABELS
 from .base import GraphStore
 
@@ -50,27 +51,8 @@ COMPACT_MIN_BYTES = 256 * 1024
 COMPACT_RATIO = 0.5
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # a zombie child still answers kill(0); treat it as dead
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return True
-
-
-def _cmdline(pid: int) -> list[str]:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            return [p.decode(errors="replace") for p in fh.read().split(b"\0") if p]
-    except OSError:
-        return []
+_pid_alive = pid_alive
+_cmdline = cmdline
 
 
 def _is_our_server(pid: int, sock: Path) -> bool:
