@@ -75,6 +75,7 @@ RULE_PRIORITY = {
     "pattern:technique-phrase": 5.7,
     "pattern:task-phrase": 5.8,
     "pattern:task-title-case": 5.8,
+    "pattern:technique-title-case": 5.7,
     "pattern:metric-at-k": 3,
     "pattern:metric-qualified": 3,
     "context:proposal": 6,
@@ -1101,9 +1102,11 @@ class EntityPatterns:
         return out
 
     def title_task_spans(self, doc: Doc, lexicon: list[Span]) -> list[Span]:
-        """Tasks written in Title Case, as titles name them: capitalised modifiers + a task head
-        or a lexicon task ("for Real-time Object Detection", "Unsupervised Monocular Depth
-        Estimation", "Semi-Supervised Semantic Segmentation", "UAV-Based Object Detection").
+        """Tasks and techniques written in Title Case, as titles name them: capitalised modifiers +
+        a task head or a lexicon task ("for Real-time Object Detection", "Unsupervised Monocular
+        Depth Estimation", "Semi-Supervised Semantic Segmentation") or a lexicon technique ("Dynamic
+        Early Exiting", "One-Shot Federated Learning", "Post-Training Quantization"; rule
+        ``pattern:technique-title-case``), when the paper names the longer phrase again.
 
         Why: the lower-case rule reads only lower-case modifiers, so in a title the lexicon matched
         the bare "Object Detection" inside the longer task the paper is about. Modifiers are read
@@ -1116,15 +1119,15 @@ class EntityPatterns:
             return []
         text = self._text
         stop = rules.task_title_stop
-        heads: list[tuple[int, int]] = [(s.start_char, s.end_char) for s in lexicon
-                                        if s.label_ == "Task" and text[s.start_char:s.start_char + 1].isupper()]
+        heads: list[tuple[int, int, str]] = [(s.start_char, s.end_char, s.label_) for s in lexicon
+                                             if s.label_ in ("Task", "Method") and text[s.start_char:s.start_char + 1].isupper()]
         if rules.task_title_rx is not None:  # Title Case is the title's style: heads are looked up there
             nl = text.find("\n")
-            heads.extend((m.start(1), m.end(1)) for m in rules.task_title_rx.finditer(text, 0, nl if nl >= 0 else len(text)))
+            heads.extend((m.start(1), m.end(1), "Task")
+                         for m in rules.task_title_rx.finditer(text, 0, nl if nl >= 0 else len(text)))
         out = []
         seen: set[tuple[int, int]] = set()
-        low_text = None
-        for a, b in heads:
+        for a, b, label in heads:
             if a < 2 or text[a - 1] != " " or not text[a - 2].isalnum():
                 continue
             mods = _words_before(text, a, 4, word)
@@ -1146,14 +1149,17 @@ class EntityPatterns:
             if (start, b) in seen:
                 continue
             seen.add((start, b))
-            if low_text is None:
-                low_text = re.sub(r"[\s\-]+", " ", text.lower())
-            phrase = re.sub(r"[\s\-]+", " ", text[start:b].lower())
-            if low_text.count(phrase) < 2:
+            name = text[start:b]
+            again = [m for m in re.finditer(
+                r"(?<![\w\-])" + r"[\s\-]+".join(map(re.escape, re.split(r"[\s\-]+", name))) + r"(?![\w\-])",
+                text, re.I)]
+            if len(again) < 2:
                 continue  # a one-off title phrasing; the paper's task is the one it keeps naming
-            span = self._span(doc, start, b, "Task", text[start:b], "pattern:task-title-case")
-            if span is not None:
-                out.append(span)
+            rule = "pattern:task-title-case" if label == "Task" else "pattern:technique-title-case"
+            for m in again:  # every mention, so the bare lexicon name inside it is no entity of its own
+                span = self._span(doc, m.start(), m.end(), label, name, rule)
+                if span is not None:
+                    out.append(span)
         return out
 
     def context_spans(self, doc: Doc, known: dict[str, tuple[str, str]]) -> list[Span]:
