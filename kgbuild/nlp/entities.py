@@ -164,7 +164,8 @@ def spelling_variants(form: str, etype: str = "") -> list[str]:
 
     Papers vary hyphenation ("text-to-speech" / "Text to Speech", "pre-training" /
     "pretraining", "question-answering"), British and American spelling ("optimisation", "dialogue" / "dialog") and,
-    for Method phrases whose head is a count noun, number ("data augmentations", "adapters").
+    for Method phrases whose head is a count noun, number ("data augmentations", "adapters",
+    "message passing neural networks").
     Generating these once at load time makes every lexicon entry match its unlisted variants,
     which matters on unseen text more than adding single names.
     """
@@ -179,7 +180,7 @@ def spelling_variants(form: str, etype: str = "") -> list[str]:
         for f in list(out):
             if re.search(a, f):
                 out.append(re.sub(a, b, f))
-    if etype == "Method" and re.search(r"(?:tion|er|or)$", form):
+    if etype == "Method" and re.search(r"(?:tion|er|or|network|machine|model)$", form):
         out.extend([f + "s" for f in out])
     return list(dict.fromkeys(out))
 
