@@ -81,6 +81,7 @@ RULE_PRIORITY = {
     "context:proposal": 6,
     "context:cue-word": 7,
     "context:dataset-list": 7.5,
+    "context:coordination": 7.6,
     "context:dataset-cue-plain": 7.5,
     "context:coined-mention": 8,
 }
@@ -1365,6 +1366,47 @@ class EntityPatterns:
                     out.append(span)
         return out
 
+    def coordination_spans(self, doc: Doc, spans: list[Span], coined: dict[str, tuple[str, str]]) -> list[Span]:
+        """A coined name coordinated with a known Method/Model takes its type: "GAE and SEAL",
+        "ChatGPT, Self-RAG, and Command R+", "outperforms LoRA, VeRA and PiSSA".
+
+        Why: comparisons and baselines list systems side by side, and unseen names there have no
+        cue word of their own. Only coined shapes ("SEAL", "Self-RAG"; ``is_coined_name``) next
+        to a member the rules already typed, and only when every typed neighbour agrees."""
+        text = self._text
+        body = text.find("\n") + 1
+        typed: dict[int, str] = {}
+        ends: dict[int, str] = {}
+        for sp in spans:
+            if sp.label_ in ("Method", "Model", "Dataset", "Task", "Metric"):
+                typed[sp.start_char] = sp.label_
+                ends[sp.end_char] = sp.label_
+        generic = self.rules.generic
+        out = []
+        for m in coined_matches(text):
+            name = m.group(1).rstrip(".")
+            start, end = m.start(1), m.start(1) + len(name)
+            if start < body or name in coined or start in typed:
+                continue
+            ok = self._coined_cache.get(name)
+            if ok is None:
+                ok = is_coined_name(name, generic)
+            if not ok:
+                continue
+            labels = set()
+            b = _COORD_BEFORE.search(text, max(0, start - 12), start)
+            if b is not None and b.start() in ends:
+                labels.add(ends[b.start()])
+            a = _COORD_AFTER.match(text, end)
+            if a is not None and a.end() in typed:
+                labels.add(typed[a.end()])
+            if len(labels) != 1 or not labels <= {"Method", "Model"}:
+                continue
+            span = self._span(doc, start, end, labels.pop(), name, "context:coordination")
+            if span is not None:
+                out.append(span)
+        return out
+
     def dataset_version_spans(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """A dataset name extended by the version or split written after it ("Defects4J v1.2",
         "COCO val2017", "AlpacaEval 2"): benchmarks report on one version or split."""
@@ -1450,6 +1492,9 @@ class EntityPatterns:
         for s in self.dataset_list_spans(doc, found + lexicon):
             found.append(s)
             coined.setdefault(st(s), (s.label_, s.kb_id_))
+        for s in self.coordination_spans(doc, found + lexicon, coined):
+            found.append(s)
+            coined.setdefault(st(s), (s.label_, s.kb_id_))
         found.extend(self.mention_spans(doc, {k: v for k, v in coined.items() if k not in lexicon_texts}))
         found.extend(lexicon)
         found.extend(self.dataset_version_spans(doc, found))
@@ -1480,6 +1525,8 @@ class EntityPatterns:
         return doc
 
 
+_COORD_BEFORE = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")  # "LoRA, " / "LoRA and " before a name
+_COORD_AFTER = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)")
 _TITLE_NAME = re.compile(r"^[A-Z][a-z]+(?: [A-Z][A-Za-z0-9]*){1,2}$")  # "Memory Decoder", "Audio Mamba"
 _TITLE_PREFIX = re.compile(r"^\s*([^\s:][^:]{0,40}?)\s*:\s+(.*)$")
 # Words holding a capital (candidates for shape rules), with internal hyphens/dots/slashes.
