@@ -712,6 +712,7 @@ class EntityPatterns:
         self._versioned_rx: re.Pattern | None = None
         self._shape_cache: dict[str, tuple[str, str] | None] = {}
         self._coined_cache: dict[str, bool] = {}
+        self._coined: tuple[str, list[re.Match]] | None = None  # (doc text, its coined_matches)
 
     def add_rules(self, rules: PatternRules) -> None:
         self.rules = rules
@@ -1121,12 +1122,13 @@ class EntityPatterns:
             return []
         text = self._text
         stop = rules.task_title_stop
+        nl = text.find("\n")
+        title_end = nl if nl >= 0 else len(text)  # Title Case is the title's style: heads are looked up there
         heads: list[tuple[int, int, str]] = [(s.start_char, s.end_char, s.label_) for s in lexicon
                                              if s.label_ in ("Task", "Method") and text[s.start_char:s.start_char + 1].isupper()]
-        if rules.task_title_rx is not None:  # Title Case is the title's style: heads are looked up there
-            nl = text.find("\n")
-            heads.extend((m.start(1), m.end(1), "Task")
-                         for m in rules.task_title_rx.finditer(text, 0, nl if nl >= 0 else len(text)))
+        if rules.task_title_rx is not None:
+            heads.extend((m.start(1), m.end(1), "Task") for m in rules.task_title_rx.finditer(text, 0, title_end))
+        lowered = None
         out = []
         seen: set[tuple[int, int]] = set()
         for a, b, label in heads:
@@ -1152,6 +1154,10 @@ class EntityPatterns:
                 continue
             seen.add((start, b))
             name = text[start:b]
+            if lowered is None:
+                lowered = _HYPHEN_SPACE.sub(" ", text.lower())  # same length: offsets stay valid
+            if lowered.count(_HYPHEN_SPACE.sub(" ", name.lower())) < 2:
+                continue  # the text never repeats the phrase (a cheap test before the exact one)
             again = [m for m in re.finditer(
                 r"(?<![\w\-])" + r"[\s\-]+".join(map(re.escape, re.split(r"[\s\-]+", name))) + r"(?![\w\-])",
                 text, re.I)]
@@ -1173,7 +1179,7 @@ class EntityPatterns:
         inside = [(s.start_char, s.end_char) for s in longs]
         coined_cache = self._coined_cache  # is_coined_name depends on the name alone: memoised
         multi = [k for k in known if " " in k]  # multi-word known names, listed once per doc
-        for m in coined_matches(text):
+        for m in self._coined_matches():
             if inside and any(a <= m.start(1) < b for a, b in inside):
                 continue  # "REcurrent ADaption (READ)": the long form is not a name of its own
             name = m.group(1).rstrip(".")
@@ -1378,15 +1384,23 @@ class EntityPatterns:
         typed: dict[int, str] = {}
         ends: dict[int, str] = {}
         for sp in spans:
-            if sp.label_ in ("Method", "Model", "Dataset", "Task", "Metric"):
-                typed[sp.start_char] = sp.label_
-                ends[sp.end_char] = sp.label_
+            typed[sp.start_char] = sp.label_
+            ends[sp.end_char] = sp.label_
+        if "Method" not in typed.values() and "Model" not in typed.values():
+            return []
         generic = self.rules.generic
         out = []
-        for m in coined_matches(text):
+        for m in self._coined_matches():
+            start = m.start(1)
+            if start < body or start in typed:
+                continue
             name = m.group(1).rstrip(".")
-            start, end = m.start(1), m.start(1) + len(name)
-            if start < body or name in coined or start in typed:
+            end = start + len(name)
+            # cheap look at the neighbours first: a comma or "and"/"or" on one side
+            if not (text[start - 2:start] == ", " or text[start - 4:start] in ("and ", " or ")
+                    or text[end:end + 1] == "," or text[end:end + 5] in (" and ", " or ") or text[end:end + 4] == " or "):
+                continue
+            if name in coined:
                 continue
             ok = self._coined_cache.get(name)
             if ok is None:
@@ -1394,12 +1408,12 @@ class EntityPatterns:
             if not ok:
                 continue
             labels = set()
-            b = _COORD_BEFORE.search(text, max(0, start - 12), start)
-            if b is not None and b.start() in ends:
-                labels.add(ends[b.start()])
-            a = _COORD_AFTER.match(text, end)
-            if a is not None and a.end() in typed:
-                labels.add(typed[a.end()])
+            before = _COORD_BEFORE.search(text, max(0, start - 12), start)
+            if before is not None and before.start() in ends:
+                labels.add(ends[before.start()])
+            after = _COORD_AFTER.match(text, end)
+            if after is not None and after.end() in typed:
+                labels.add(typed[after.end()])
             if len(labels) != 1 or not labels <= {"Method", "Model"}:
                 continue
             span = self._span(doc, start, end, labels.pop(), name, "context:coordination")
@@ -1426,6 +1440,13 @@ class EntityPatterns:
             if span is not None:
                 out.append(span)
         return out
+
+    def _coined_matches(self) -> list[re.Match]:
+        """``coined_matches`` of the current doc's text, computed once per doc (two rules read it)."""
+        text = self._text
+        if self._coined is None or self._coined[0] is not text:
+            self._coined = (text, coined_matches(text))
+        return self._coined[1]
 
     # ---------------------------------------------------------------- spaCy API
     def match(self, doc: Doc) -> list[Span]:
@@ -1525,6 +1546,7 @@ class EntityPatterns:
         return doc
 
 
+_HYPHEN_SPACE = re.compile(r"[\-\n\t]")
 _COORD_BEFORE = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")  # "LoRA, " / "LoRA and " before a name
 _COORD_AFTER = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)")
 _TITLE_NAME = re.compile(r"^[A-Z][a-z]+(?: [A-Z][A-Za-z0-9]*){1,2}$")  # "Memory Decoder", "Audio Mamba"
