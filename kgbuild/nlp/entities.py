@@ -1125,7 +1125,9 @@ class EntityPatterns:
         nl = text.find("\n")
         title_end = nl if nl >= 0 else len(text)  # Title Case is the title's style: heads are looked up there
         heads: list[tuple[int, int, str]] = [(s.start_char, s.end_char, s.label_) for s in lexicon
-                                             if s.label_ in ("Task", "Method") and text[s.start_char:s.start_char + 1].isupper()]
+                                             if s.start_char < title_end and s.label_ in ("Task", "Method")
+                                             and text[s.start_char:s.start_char + 1].isupper()
+                                             and text[s.start_char + 1:s.start_char + 2].islower()]
         if rules.task_title_rx is not None:
             heads.extend((m.start(1), m.end(1), "Task") for m in rules.task_title_rx.finditer(text, 0, title_end))
         lowered = None
