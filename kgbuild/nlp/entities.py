@@ -295,6 +295,7 @@ class PatternRules:
     abbrev_heads: dict[str, str] = field(default_factory=dict)
     common_prefixes: frozenset[str] = frozenset()
     title_case_rx: re.Pattern | None = None
+    title_case_head: re.Pattern | None = None  # a head after a space: no match of title_case_rx without one
     technique_rx: re.Pattern | None = None  # a technique head after a word
     technique_word: re.Pattern | None = None  # one modifier
     technique_hyphen_heads: frozenset[str] = frozenset()
@@ -355,6 +356,7 @@ class PatternRules:
                     heads = "|".join(re.escape(h) for h in sorted(row["heads"], key=len, reverse=True))
                     r.title_case_rx = re.compile(
                         r"(?<![\w\-])((?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*[ ]){1,3}(?:" + heads + r"))(?![\w\-])")
+                    r.title_case_head = re.compile(r" (?:" + literal_alternation(row["heads"]) + r")(?![\w\-])")
                     r.title_case_label = row["label"]
                     r.title_case_stop_first = frozenset(row.get("stop_first", ()))
                     r.title_case_stop_next = frozenset(row.get("stop_next", ()))
@@ -942,6 +944,9 @@ class EntityPatterns:
         text = self._text
         body = text.find("\n") + 1
         out = []
+        head = rules.title_case_head
+        if head is not None and head.search(text, body) is None:
+            return out  # every name this rule finds ends in a head after a space
         for m in rx.finditer(text, body):
             name = m.group(1)
             start, end = m.start(1), m.end(1)
