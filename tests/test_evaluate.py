@@ -221,9 +221,6 @@ def test_load_jsonl(tmp_path):
 def test_evaluate_file_scores_only_gold_papers(tmp_path, monkeypatch):
     """evaluate_file runs the whole input (corpus-level resolution, as `kgbuild extract` does)
     but scores only the papers that are in gold; gold papers absent from INPUT are not misses."""
-    import sys
-    import types
-
     from kgbuild.evaluate import evaluate_file
     from kgbuild.records import Entity, Extraction
 
@@ -234,8 +231,9 @@ def test_evaluate_file_scores_only_gold_papers(tmp_path, monkeypatch):
             seen.append(p.id)
             yield Extraction(paper=p, entities=[Entity(type="Method", name="RASAT")])
 
-    monkeypatch.setitem(sys.modules, "kgbuild.extract",
-                        types.SimpleNamespace(extract_papers=fake_extract_papers))
+    import kgbuild.extract
+
+    monkeypatch.setattr(kgbuild.extract, "extract_papers", fake_extract_papers)
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(json.dumps({"id": i, "title": t, "abstract": "Some abstract text."})
                              for i, t in [("a", "RASAT paper"), ("b", "Other paper")]) + "\n")
