@@ -712,7 +712,7 @@ class EntityPatterns:
         self.abbreviations_long_key = abbreviations_long_key
         self.rules = PatternRules()
         self._versioned_rx: re.Pattern | None = None
-        self._shape_cache: dict[str, tuple[str, str] | None] = {}
+        self._shape_cache: dict[str, tuple[str, str, str] | None] = {}
         self._coined_cache: dict[str, bool] = {}
         self._coined: tuple[str, list[re.Match]] | None = None  # (doc text, its coined_matches)
 
@@ -888,17 +888,14 @@ class EntityPatterns:
         text = self._text
         shape_of = self._shape_of
         cache = self._shape_cache
-        not_after = self.rules.versioned_not_after
         for m in _CAPWORD.finditer(text):
             word = m.group(0).rstrip(".")
-            if "-" in word and word.rsplit("-", 1)[1].lower() in not_after:
-                word = word.rsplit("-", 1)[0]  # "the Llama2-7B-based Open-RAG": the name is "Llama2-7B"
             found = cache.get(word, _UNSEEN)
             if found is _UNSEEN:
                 found = shape_of(word)
             if found is None:
                 continue
-            label, rule = found
+            label, rule, word = found
             if rule == "pattern:sized-name":
                 nxt = _NEXT_WORD.match(text, m.start() + len(word))
                 if nxt and self.rules.cue_after.get(nxt.group(1).lower()) == "Dataset":
@@ -908,12 +905,17 @@ class EntityPatterns:
                 out.append(span)
         return out
 
-    def _shape_of(self, word: str) -> tuple[str, str] | None:
-        """(label, rule) of the first shape regex ``word`` matches, None when no rule names it.
+    def _shape_of(self, raw: str) -> tuple[str, str, str] | None:
+        """(label, rule, name) of the first shape regex the word ``raw`` matches, None when no rule
+        names it; the name drops a description after the last hyphen ("Llama2-7B-based" ->
+        "Llama2-7B").
 
         Depends on the word alone, so it is memoised per component (words repeat within and
         across abstracts; the shape regexes were a hot spot)."""
         rules = self.rules
+        word = raw
+        if "-" in word and word.rsplit("-", 1)[1].lower() in rules.versioned_not_after:
+            word = word.rsplit("-", 1)[0]  # "the Llama2-7B-based Open-RAG": the name is "Llama2-7B"
         found = None
         if word not in rules.generic:
             for rule, label, rx in rules.shape_regexes:
@@ -926,11 +928,11 @@ class EntityPatterns:
                     break
                 if word.endswith("s") and re.search(r"(?:LM|LLM|Net|Former|Adapter)s$", word):
                     break  # plural: a class of things ("SpeechLMs"), not one name
-                found = (label, rule)
+                found = (label, rule, word)
                 break
         if len(self._shape_cache) >= _MEMO_LIMIT:
             self._shape_cache.clear()
-        self._shape_cache[word] = found
+        self._shape_cache[raw] = found
         return found
 
     def title_case_spans(self, doc: Doc) -> list[Span]:
