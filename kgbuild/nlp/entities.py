@@ -1390,18 +1390,13 @@ class EntityPatterns:
         to a member the rules already typed, and only when every typed neighbour agrees."""
         text = self._text
         body = text.find("\n") + 1
-        typed: dict[int, str] = {}
+        typed: dict[int, str] | None = None  # span start -> label, built at the first candidate
         ends: dict[int, str] = {}
-        for sp in spans:
-            typed[sp.start_char] = sp.label_
-            ends[sp.end_char] = sp.label_
-        if "Method" not in typed.values() and "Model" not in typed.values():
-            return []
         generic = self.rules.generic
         out = []
         for m in self._coined_matches():
             start = m.start(1)
-            if start < body or start in typed:
+            if start < body:
                 continue
             name = m.group(1).rstrip(".")
             end = start + len(name)
@@ -1409,7 +1404,14 @@ class EntityPatterns:
             if not (text[start - 2:start] == ", " or text[start - 4:start] in ("and ", " or ")
                     or text[end:end + 1] == "," or text[end:end + 5] in (" and ", " or ") or text[end:end + 4] == " or "):
                 continue
-            if name in coined:
+            if typed is None:
+                typed = {}
+                for sp in spans:
+                    typed[sp.start_char] = sp.label_
+                    ends[sp.end_char] = sp.label_
+                if "Method" not in typed.values() and "Model" not in typed.values():
+                    return out
+            if start in typed or name in coined:
                 continue
             ok = self._coined_cache.get(name)
             if ok is None:
