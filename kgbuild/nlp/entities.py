@@ -74,9 +74,14 @@ RULE_PRIORITY = {
     "pattern:title-case-name": 5.5,
     "pattern:technique-phrase": 5.7,
     "pattern:task-phrase": 5.8,
+    "pattern:task-title-case": 5.8,
+    "pattern:technique-title-case": 5.7,
+    "pattern:metric-at-k": 3,
+    "pattern:metric-qualified": 3,
     "context:proposal": 6,
     "context:cue-word": 7,
     "context:dataset-list": 7.5,
+    "context:coordination": 7.6,
     "context:dataset-cue-plain": 7.5,
     "context:coined-mention": 8,
 }
@@ -116,6 +121,12 @@ def load_lexicons(lexicon_dir: Path | str | None = None) -> list[LexiconEntry]:
     return entries
 
 
+# A one-word name of five or more letters/digits with a capital inside and a lower-case letter
+# ("AudioSet", "ALFWorld", "HumanEval"): papers vary its inner capitals ("Audioset", "AlfWorld").
+_CAMEL_NAME = re.compile(r"(?=[A-Za-z0-9]*[a-z])[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]{2,}")
+_CAPITAL_RUN = re.compile(r"(?<=[A-Z])[A-Z]+(?=[A-Z][a-z])")
+
+
 def is_case_insensitive(alias: str) -> bool:
     """Phrase-like forms match case-insensitively; names match exactly.
 
@@ -131,10 +142,16 @@ def is_case_insensitive(alias: str) -> bool:
 
 
 def case_variants(alias: str) -> list[str]:
-    """Exact-case forms to add for an alias: a lower-case word also matches at sentence start."""
+    """Exact-case forms to add for an alias: a lower-case word also matches at sentence start; a
+    camel-case name also with its inner capitals lowered ("AudioSet" -> "Audioset", "ALFWorld" ->
+    "AlfWorld", "Alfworld"), as papers write them; the all-lower form stays unmatched."""
     out = [alias]
     if alias[:1].islower() and not is_case_insensitive(alias):
         out.append(alias[:1].upper() + alias[1:])
+    elif _CAMEL_NAME.fullmatch(alias):
+        for v in (alias[0] + alias[1:].lower(), _CAPITAL_RUN.sub(lambda m: m.group().lower(), alias)):
+            if v not in out:
+                out.append(v)
     return out
 
 
@@ -148,7 +165,8 @@ def spelling_variants(form: str, etype: str = "") -> list[str]:
 
     Papers vary hyphenation ("text-to-speech" / "Text to Speech", "pre-training" /
     "pretraining", "question-answering"), British and American spelling ("optimisation", "dialogue" / "dialog") and,
-    for Method phrases whose head is a count noun, number ("data augmentations", "adapters").
+    for Method phrases whose head is a count noun, number ("data augmentations", "adapters",
+    "message passing neural networks").
     Generating these once at load time makes every lexicon entry match its unlisted variants,
     which matters on unseen text more than adding single names.
     """
@@ -163,7 +181,7 @@ def spelling_variants(form: str, etype: str = "") -> list[str]:
         for f in list(out):
             if re.search(a, f):
                 out.append(re.sub(a, b, f))
-    if etype == "Method" and re.search(r"(?:tion|er|or)$", form):
+    if etype == "Method" and re.search(r"(?:tion|er|or|network|machine|model)$", form):
         out.extend([f + "s" for f in out])
     return list(dict.fromkeys(out))
 
@@ -277,6 +295,7 @@ class PatternRules:
     abbrev_heads: dict[str, str] = field(default_factory=dict)
     common_prefixes: frozenset[str] = frozenset()
     title_case_rx: re.Pattern | None = None
+    title_case_head: re.Pattern | None = None  # a head after a space: no match of title_case_rx without one
     technique_rx: re.Pattern | None = None  # a technique head after a word
     technique_word: re.Pattern | None = None  # one modifier
     technique_hyphen_heads: frozenset[str] = frozenset()
@@ -297,6 +316,16 @@ class PatternRules:
     dataset_min_items: int = 2
     dataset_cue_plain: re.Pattern | None = None  # "the Tmall datasets"
     dataset_version: re.Pattern | None = None  # " v1.2", " val2017" after a dataset name
+    task_not_before: frozenset[str] = frozenset()  # "... prediction model": no task
+    task_title_word: re.Pattern | None = None  # one capitalised modifier of a Title Case task
+    task_title_rx: re.Pattern | None = None  # a capitalised task head
+    task_title_stop: frozenset[str] = frozenset()
+    task_title_stop_suffixes: tuple[str, ...] = ()
+    metric_at_k: re.Pattern | None = None  # "Recall@40"
+    metric_qualifier: re.Pattern | None = None  # "average", "top-1", "zero-shot" before a score word
+    metric_qualifier_word: re.Pattern | None = None
+    metric_qualified_heads: frozenset[str] = frozenset()
+    acronym_thing_heads: frozenset[str] = frozenset()  # "(CXR)" of "Chest X-ray": no entity
     task_rx: re.Pattern | None = None  # a task head after a word
     task_word: re.Pattern | None = None  # one modifier
     task_stop: frozenset[str] = frozenset()
@@ -327,6 +356,7 @@ class PatternRules:
                     heads = "|".join(re.escape(h) for h in sorted(row["heads"], key=len, reverse=True))
                     r.title_case_rx = re.compile(
                         r"(?<![\w\-])((?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*[ ]){1,3}(?:" + heads + r"))(?![\w\-])")
+                    r.title_case_head = re.compile(r" (?:" + literal_alternation(row["heads"]) + r")(?![\w\-])")
                     r.title_case_label = row["label"]
                     r.title_case_stop_first = frozenset(row.get("stop_first", ()))
                     r.title_case_stop_next = frozenset(row.get("stop_next", ()))
@@ -345,6 +375,20 @@ class PatternRules:
                     r.dataset_lead = re.compile(row["lead"])  # matched on lower-cased text
                     r.dataset_stop = frozenset(row.get("stop", ()))
                     r.dataset_min_items = int(row.get("min_items", 2))
+                elif kind == "task_title_case":
+                    heads = literal_alternation(row["heads"])
+                    r.task_title_rx = re.compile(rf"(?<![\w\-])({heads})(?![\w\-])")
+                    r.task_title_word = re.compile(r"(?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d[Dd])")
+                    r.task_title_stop = r.task_title_stop | frozenset(w.lower() for w in row["stop"])
+                    r.task_title_stop_suffixes = tuple(row.get("stop_suffixes", ()))
+                elif kind == "metric_at_k":
+                    r.metric_at_k = re.compile(r"(?<![\w\-@])(?:" + literal_alternation(row["names"]) + r")@\d+(?![\w@])", re.I)
+                elif kind == "metric_qualified":
+                    r.metric_qualifier = re.compile(row["qualifier"], re.I)
+                    r.metric_qualifier_word = re.compile(r"[A-Za-z0-9][\w@\-]*")
+                    r.metric_qualified_heads = frozenset(h.lower() for h in row["heads"])
+                elif kind == "acronym_thing_heads":
+                    r.acronym_thing_heads = r.acronym_thing_heads | frozenset(w.lower() for w in row["words"])
                 elif kind == "dataset_version":
                     r.dataset_version = re.compile(row["regex"])
                 elif kind == "dataset_cue_plain":
@@ -353,10 +397,11 @@ class PatternRules:
                     r.cue_skip = r.cue_skip | frozenset(w.lower() for w in row["words"])
                 elif kind == "task_phrases":
                     heads = literal_alternation(row["heads"])  # the longest head first, as a prefix tree
-                    r.task_word = re.compile(rf"(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*|{row['acronym']})")
+                    r.task_word = re.compile(rf"(?:[A-Za-z][a-z0-9]*(?:-[a-z0-9]+)*|{row['acronym']})")
                     r.task_rx = re.compile(rf"\b({heads})(?![\w\-])")
                     r.task_stop = frozenset(row.get("stop", ()))
                     r.task_allow = frozenset(row.get("allow", ()))
+                    r.task_not_before = frozenset(row.get("not_before", ()))
                 elif kind == "abstract_only":
                     r.abstract_only = r.abstract_only | frozenset(row["names"])
                 elif kind == "metric_context":
@@ -570,16 +615,24 @@ _HEAD_LABELS = {
     "architecture": "Method", "mechanism": "Method", "pipeline": "Method", "scheme": "Method",
     "dataset": "Dataset", "datasets": "Dataset", "benchmark": "Dataset", "benchmarks": "Dataset",
     "corpus": "Dataset", "corpora": "Dataset", "metric": "Metric", "measure": "Metric",
+    "testbed": "Dataset", "suite": "Dataset",
 }
 _HEADS_RX = "|".join(sorted(_HEAD_LABELS, key=len, reverse=True))
 # "X (long form), a novel vision-language model" / "X is a family of ... models"
+# The words before the head stay inside one noun phrase: a relative clause or a prepositional
+# phrase ends it ("RecMind, an LLM-enhanced graph recommender that treats the language model as
+# ..." is not a model), and a head glued to a hyphen is a modifier ("LLM-Centric Agents").
 _APPOSITIVE = re.compile(
     r"\s*(?:\([^()]{0,160}\))?\s*(?:,\s*|\s+is\s+|\s+as\s+|\s*:\s*)(?:a|an|the|our)\s+"
-    r"(?:[\w\-'/]+\s+){0,8}?(" + _HEADS_RX + r")\b", re.I)
+    r"((?:(?!(?:that|which|who|whose|where|when|while|to|for|with|by|from|in|on)\s)[\w\-'/]+\s+){0,8}?)"
+    r"(" + _HEADS_RX + r")(?![\w\-])", re.I)
 # "the text-to-NeRF model DreamFusion", "foundation model, YingLong", "framework ERNIE-Tiny"
 _BEFORE_HEAD = re.compile(
     r"\b(" + _HEADS_RX + r")\s*,?\s*(?:(?:that|which)\s+we\s+(?:call|name|term|dub)\s+|(?:called|named|namely|termed|dubbed)\s+)?$",
     re.I)
+
+
+_PP_BEFORE_HEAD = re.compile(r"\b(?:on|in|across|over|for|with|from|at|to|than)\s+(?:[\w\-.]+\s+){0,5}\w+$", re.I)
 
 
 def cue_label(text: str, start: int, end: int) -> str | None:
@@ -590,9 +643,11 @@ def cue_label(text: str, start: int, end: int) -> str | None:
     """
     m = _APPOSITIVE.match(text, end, min(len(text), end + 260))
     if m:
-        return _HEAD_LABELS[m.group(1).lower()]
+        return _HEAD_LABELS[m.group(2).lower()]
     m = _BEFORE_HEAD.search(text, max(0, start - 30), start)
-    if m:
+    if m and "," in m.group() and _PP_BEFORE_HEAD.search(text, max(0, m.start() - 50), m.end(1)):
+        m = None  # "on the VTAB-1K benchmark, CVPT achieves": the head ends a prepositional phrase
+    if m:  # "the text-to-NeRF model DreamFusion", "a model that we call X": the name of a model
         return _HEAD_LABELS[m.group(1).lower()]
     return None
 
@@ -657,8 +712,9 @@ class EntityPatterns:
         self.abbreviations_long_key = abbreviations_long_key
         self.rules = PatternRules()
         self._versioned_rx: re.Pattern | None = None
-        self._shape_cache: dict[str, tuple[str, str] | None] = {}
+        self._shape_cache: dict[str, tuple[str, str, str] | None] = {}
         self._coined_cache: dict[str, bool] = {}
+        self._coined: tuple[str, list[re.Match]] | None = None  # (doc text, its coined_matches)
 
     def add_rules(self, rules: PatternRules) -> None:
         self.rules = rules
@@ -736,6 +792,10 @@ class EntityPatterns:
                 continue
             if label is None and tail_lex is not None and tail_lex.label_ in ("Method", "Model"):
                 label = tail_lex.label_  # "Viewpoint Neural Textual Inversion (ViewNeTI)"
+            if label is None and rules.acronym_thing_heads and \
+                    long.text.lower().split()[-1] in rules.acronym_thing_heads:
+                overridden.add(short.text)  # "Chest X-ray (CXR)", "Unmanned Aerial Vehicle (UAV)": a thing, not a technique
+                continue
             if label is None and _is_title_case_name(long.text) and is_coined_name(short.text, rules.generic):
                 label = "Model" if is_model_shaped(short.text) else "Method"
                 weak.add(short.text)
@@ -835,18 +895,27 @@ class EntityPatterns:
                 found = shape_of(word)
             if found is None:
                 continue
-            label, rule = found
+            label, rule, word = found
+            if rule == "pattern:sized-name":
+                nxt = _NEXT_WORD.match(text, m.start() + len(word))
+                if nxt and self.rules.cue_after.get(nxt.group(1).lower()) == "Dataset":
+                    label = "Dataset"  # "a curated CXR-1M dataset": the size names a dataset
             span = self._span(doc, m.start(), m.start() + len(word), label, word, rule)
             if span is not None:
                 out.append(span)
         return out
 
-    def _shape_of(self, word: str) -> tuple[str, str] | None:
-        """(label, rule) of the first shape regex ``word`` matches, None when no rule names it.
+    def _shape_of(self, raw: str) -> tuple[str, str, str] | None:
+        """(label, rule, name) of the first shape regex the word ``raw`` matches, None when no rule
+        names it; the name drops a description after the last hyphen ("Llama2-7B-based" ->
+        "Llama2-7B").
 
         Depends on the word alone, so it is memoised per component (words repeat within and
         across abstracts; the shape regexes were a hot spot)."""
         rules = self.rules
+        word = raw
+        if "-" in word and word.rsplit("-", 1)[1].lower() in rules.versioned_not_after:
+            word = word.rsplit("-", 1)[0]  # "the Llama2-7B-based Open-RAG": the name is "Llama2-7B"
         found = None
         if word not in rules.generic:
             for rule, label, rx in rules.shape_regexes:
@@ -859,11 +928,11 @@ class EntityPatterns:
                     break
                 if word.endswith("s") and re.search(r"(?:LM|LLM|Net|Former|Adapter)s$", word):
                     break  # plural: a class of things ("SpeechLMs"), not one name
-                found = (label, rule)
+                found = (label, rule, word)
                 break
         if len(self._shape_cache) >= _MEMO_LIMIT:
             self._shape_cache.clear()
-        self._shape_cache[word] = found
+        self._shape_cache[raw] = found
         return found
 
     def title_case_spans(self, doc: Doc) -> list[Span]:
@@ -877,6 +946,9 @@ class EntityPatterns:
         text = self._text
         body = text.find("\n") + 1
         out = []
+        head = rules.title_case_head
+        if head is not None and head.search(text, body) is None:
+            return out  # every name this rule finds ends in a head after a space
         for m in rx.finditer(text, body):
             name = m.group(1)
             start, end = m.start(1), m.end(1)
@@ -973,8 +1045,16 @@ class EntityPatterns:
             keep: list[str] = []
             for w in reversed(mods):
                 low = w.lower()
-                if low in stop or (w.islower() and (low.endswith(("ly", "ing")) or (
-                        low.endswith("s") and not low.endswith(("ss", "us", "is", "series"))))):
+                if low in stop or (low.endswith(("ly", "ing")) or (
+                        low.endswith("s") and not low.endswith(("ss", "us", "is", "series")))) and not w.isupper():
+                    break
+                if w[:1].isupper() and not w.isupper() and not w[:1].isdigit():
+                    # a capitalised word is a modifier only as the first word of a sentence
+                    # ("Real-time object detection needs ..."), not inside Title Case text
+                    at = m.start() - sum(len(x) + 1 for x in keep) - len(w) - 1
+                    if not (at == 0 or text[at - 1] == "\n" or text[max(0, at - 2):at] in (". ", "? ", "! ")):
+                        break
+                    keep.insert(0, w)
                     break
                 keep.insert(0, w)
             start = m.start() - sum(len(w) + 1 for w in keep)
@@ -982,9 +1062,121 @@ class EntityPatterns:
                 start += len(keep.pop(0)) + 1  # "can simplify forecasting": the first word is a verb
             if not keep:
                 continue
+            if self.rules.task_not_before:
+                nxt = _NEXT_WORD.match(text, m.end())
+                if nxt and nxt.group(1).lower() in self.rules.task_not_before:
+                    continue  # "a wind power generation prediction model": it names a system, not a task
             span = self._span(doc, start, m.end(), "Task", text[start:m.end()], "pattern:task-phrase")
             if span is not None:
                 out.append(span)
+        return out
+
+    def metric_spans(self, doc: Doc, lexicon: list[Span]) -> list[Span]:
+        """Metrics named by shape or by a qualifier: a ranking/generation metric at a cut-off
+        ("Recall@40", "NDCG@40", "BLEU@4"), and a score word with the qualifier that says which
+        score ("average accuracy", "zero-shot accuracy", "top-1 accuracy", "worst-case test
+        accuracy", "LC win rate", "mean AUC").
+
+        Why: papers report the qualified score, and annotators name the metric as written; the
+        bare lexicon word ("accuracy") inside it is then a wrong entity and the qualified one a
+        miss. Qualifiers are data (``metric_qualified``); a word outside the list ("the model
+        accuracy") leaves the bare metric alone."""
+        rules = self.rules
+        text = self._text
+        out = []
+        if rules.metric_at_k is not None and "@" in text:
+            for m in rules.metric_at_k.finditer(text):
+                span = self._span(doc, m.start(), m.end(), "Metric", m.group(), "pattern:metric-at-k")
+                if span is not None:
+                    out.append(span)
+        if rules.metric_qualifier is None:
+            return out
+        heads = [(s.start_char, s.end_char) for s in lexicon
+                 if s.label_ == "Metric" and s.kb_id_.lower() in rules.metric_qualified_heads]
+        heads.extend((s.start_char, s.end_char) for s in out)
+        for a, b in heads:
+            if a < 2 or text[a - 1] != " ":
+                continue
+            mods = _words_before(text, a, 2, rules.metric_qualifier_word)
+            keep: list[str] = []
+            for w in reversed(mods):
+                if not rules.metric_qualifier.fullmatch(w):
+                    break
+                keep.insert(0, w)
+            if not keep:
+                continue
+            start = a - sum(len(w) + 1 for w in keep)
+            span = self._span(doc, start, b, "Metric", text[start:b], "pattern:metric-qualified")
+            if span is not None:
+                out.append(span)
+        return out
+
+    def title_task_spans(self, doc: Doc, lexicon: list[Span]) -> list[Span]:
+        """Tasks and techniques written in Title Case, as titles name them: capitalised modifiers +
+        a task head or a lexicon task ("for Real-time Object Detection", "Unsupervised Monocular
+        Depth Estimation", "Semi-Supervised Semantic Segmentation") or a lexicon technique ("Dynamic
+        Early Exiting", "One-Shot Federated Learning", "Post-Training Quantization"; rule
+        ``pattern:technique-title-case``), when the paper names the longer phrase again.
+
+        Why: the lower-case rule reads only lower-case modifiers, so in a title the lexicon matched
+        the bare "Object Detection" inside the longer task the paper is about. Modifiers are read
+        from the head outwards and stop at a function word, a verb-like word ("Enhancing",
+        "Towards"), an evaluative adjective ("Accurate", "Efficient"), a plural or a coined name
+        ("YOLOv8", "nuScenes"); ``task_title_case`` holds the extra stop words."""
+        rules = self.rules
+        word = rules.task_title_word
+        if word is None:
+            return []
+        text = self._text
+        stop = rules.task_title_stop
+        nl = text.find("\n")
+        title_end = nl if nl >= 0 else len(text)  # Title Case is the title's style: heads are looked up there
+        heads: list[tuple[int, int, str]] = [(s.start_char, s.end_char, s.label_) for s in lexicon
+                                             if s.start_char < title_end and s.label_ in ("Task", "Method")
+                                             and text[s.start_char:s.start_char + 1].isupper()
+                                             and text[s.start_char + 1:s.start_char + 2].islower()]
+        if rules.task_title_rx is not None:
+            heads.extend((m.start(1), m.end(1), "Task") for m in rules.task_title_rx.finditer(text, 0, title_end))
+        lowered = None
+        out = []
+        seen: set[tuple[int, int]] = set()
+        for a, b, label in heads:
+            if a < 2 or text[a - 1] != " " or not text[a - 2].isalnum():
+                continue
+            mods = _words_before(text, a, 4, word)
+            keep: list[str] = []
+            for w in reversed(mods):
+                low = w.lower()
+                if low in stop or low.endswith(("ing", "ly")) or (
+                        low.endswith("s") and not low.endswith(("ss", "us", "is", "series"))):
+                    break
+                if w in rules.generic or low.endswith(rules.task_title_stop_suffixes):
+                    break  # "LLM-based Program Repair": the system, not the task
+                if "-" not in w and (is_coined_name(w, rules.generic) or (w.isupper() and len(w) > 1)) \
+                        and not re.fullmatch(r"\d[Dd]", w):
+                    break  # "YOLOv8 Object Detection", "MRI Brain Tumor Segmentation": a name, not a modifier
+                keep.insert(0, w)
+            if not keep:
+                continue
+            start = a - sum(len(w) + 1 for w in keep)
+            if (start, b) in seen:
+                continue
+            seen.add((start, b))
+            name = text[start:b]
+            if lowered is None:
+                lowered = _HYPHEN_SPACE.sub(" ", text.lower())  # same length: offsets stay valid
+            if lowered.count(_HYPHEN_SPACE.sub(" ", name.lower())) < 2:
+                continue  # the text never repeats the phrase (a cheap test before the exact one)
+            again = [m for m in re.finditer(
+                r"(?<![\w\-])" + r"[\s\-]+".join(map(re.escape, re.split(r"[\s\-]+", name))) + r"(?![\w\-])",
+                text, re.I)]
+            if len(again) < 2:
+                continue  # a one-off title phrasing; the paper's task is the one it keeps naming
+            rule = "pattern:task-title-case" if label == "Task" else "pattern:technique-title-case"
+            for m in again:  # every mention, so the bare lexicon name inside it is no entity of its own
+                span = self._span(doc, m.start(), m.end(), label, name, rule)
+                if span is not None:
+                    out.append(span)
         return out
 
     def context_spans(self, doc: Doc, known: dict[str, tuple[str, str]]) -> list[Span]:
@@ -996,7 +1188,7 @@ class EntityPatterns:
         inside = [(s.start_char, s.end_char) for s in longs]
         coined_cache = self._coined_cache  # is_coined_name depends on the name alone: memoised
         multi = [k for k in known if " " in k]  # multi-word known names, listed once per doc
-        for m in coined_matches(text):
+        for m in self._coined_matches():
             if inside and any(a <= m.start(1) < b for a, b in inside):
                 continue  # "REcurrent ADaption (READ)": the long form is not a name of its own
             name = m.group(1).rstrip(".")
@@ -1033,7 +1225,7 @@ class EntityPatterns:
             else:
                 m2 = _APPOSITIVE.match(text, end, min(len(text), end + 260))
                 if m2 and not re.match(r"\W*our\b", text[end:m2.end()], re.I):  # "X, the largest collection of ... corpora"
-                    label, rule = _HEAD_LABELS[m2.group(1).lower()], "context:cue-word"
+                    label, rule = _HEAD_LABELS[m2.group(2).lower()], "context:cue-word"
             if label is None:
                 continue
             span = self._span(doc, start, end, label, name, rule)
@@ -1077,6 +1269,9 @@ class EntityPatterns:
             end = i + len(name)
             if (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "-/")) and (
                     end >= len(text) or not text[end].isalnum()):
+                nxt = _NEXT_WORD.match(text, end + 1 if text.startswith(")", end) else end)
+                if nxt and self.rules.cue_after.get(nxt.group(1).lower()) == "Dataset":
+                    return "Dataset"  # "Room2Room Last (R2R-Last) datasets"
                 cue = cue_label(text, i, end)
                 if cue is not None:
                     return cue
@@ -1186,6 +1381,57 @@ class EntityPatterns:
                     out.append(span)
         return out
 
+    def coordination_spans(self, doc: Doc, spans: list[Span], coined: dict[str, tuple[str, str]]) -> list[Span]:
+        """A coined name coordinated with a known Method/Model takes its type: "GAE and SEAL",
+        "ChatGPT, Self-RAG, and Command R+", "outperforms LoRA, VeRA and PiSSA".
+
+        Why: comparisons and baselines list systems side by side, and unseen names there have no
+        cue word of their own. Only coined shapes ("SEAL", "Self-RAG"; ``is_coined_name``) next
+        to a member the rules already typed, and only when every typed neighbour agrees."""
+        text = self._text
+        body = text.find("\n") + 1
+        typed: dict[int, str] | None = None  # span start -> label, built at the first candidate
+        ends: dict[int, str] = {}
+        generic = self.rules.generic
+        out = []
+        for m in self._coined_matches():
+            start = m.start(1)
+            if start < body:
+                continue
+            name = m.group(1).rstrip(".")
+            end = start + len(name)
+            # cheap look at the neighbours first: a comma or "and"/"or" on one side
+            if not (text[start - 2:start] == ", " or text[start - 4:start] in ("and ", " or ")
+                    or text[end:end + 1] == "," or text[end:end + 5] in (" and ", " or ") or text[end:end + 4] == " or "):
+                continue
+            if typed is None:
+                typed = {}
+                for sp in spans:
+                    typed[sp.start_char] = sp.label_
+                    ends[sp.end_char] = sp.label_
+                if "Method" not in typed.values() and "Model" not in typed.values():
+                    return out
+            if start in typed or name in coined:
+                continue
+            ok = self._coined_cache.get(name)
+            if ok is None:
+                ok = is_coined_name(name, generic)
+            if not ok:
+                continue
+            labels = set()
+            before = _COORD_BEFORE.search(text, max(0, start - 12), start)
+            if before is not None and before.start() in ends:
+                labels.add(ends[before.start()])
+            after = _COORD_AFTER.match(text, end)
+            if after is not None and after.end() in typed:
+                labels.add(typed[after.end()])
+            if len(labels) != 1 or not labels <= {"Method", "Model"}:
+                continue
+            span = self._span(doc, start, end, labels.pop(), name, "context:coordination")
+            if span is not None:
+                out.append(span)
+        return out
+
     def dataset_version_spans(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """A dataset name extended by the version or split written after it ("Defects4J v1.2",
         "COCO val2017", "AlpacaEval 2"): benchmarks report on one version or split."""
@@ -1205,6 +1451,13 @@ class EntityPatterns:
             if span is not None:
                 out.append(span)
         return out
+
+    def _coined_matches(self) -> list[re.Match]:
+        """``coined_matches`` of the current doc's text, computed once per doc (two rules read it)."""
+        text = self._text
+        if self._coined is None or self._coined[0] is not text:
+            self._coined = (text, coined_matches(text))
+        return self._coined[1]
 
     # ---------------------------------------------------------------- spaCy API
     def match(self, doc: Doc) -> list[Span]:
@@ -1228,6 +1481,8 @@ class EntityPatterns:
         shapes = self.shape_spans(doc) + self.title_case_spans(doc)
         found.extend(self.technique_spans(doc, lexicon))
         found.extend(self.task_spans(doc))
+        found.extend(self.title_task_spans(doc, lexicon))
+        found.extend(self.metric_spans(doc, lexicon))
         found.extend(shapes)
         for sp in shapes:
             if sp.label_ == "Method":
@@ -1269,6 +1524,9 @@ class EntityPatterns:
         for s in self.dataset_list_spans(doc, found + lexicon):
             found.append(s)
             coined.setdefault(st(s), (s.label_, s.kb_id_))
+        for s in self.coordination_spans(doc, found + lexicon, coined):
+            found.append(s)
+            coined.setdefault(st(s), (s.label_, s.kb_id_))
         found.extend(self.mention_spans(doc, {k: v for k, v in coined.items() if k not in lexicon_texts}))
         found.extend(lexicon)
         found.extend(self.dataset_version_spans(doc, found))
@@ -1299,6 +1557,9 @@ class EntityPatterns:
         return doc
 
 
+_HYPHEN_SPACE = re.compile(r"[\-\n\t]")
+_COORD_BEFORE = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")  # "LoRA, " / "LoRA and " before a name
+_COORD_AFTER = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)")
 _TITLE_NAME = re.compile(r"^[A-Z][a-z]+(?: [A-Z][A-Za-z0-9]*){1,2}$")  # "Memory Decoder", "Audio Mamba"
 _TITLE_PREFIX = re.compile(r"^\s*([^\s:][^:]{0,40}?)\s*:\s+(.*)$")
 # Words holding a capital (candidates for shape rules), with internal hyphens/dots/slashes.
