@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span
 
 from .errors import ExtractError
 from .nlp.abbreviations import doc_text
+from .nlp.text import sentences
 from .normalize import match_key
 from .read import EXTRACT_FAILED
 from .records import Entity, Evidence, Extraction, Mention, Paper, Reject
@@ -76,7 +77,9 @@ class _Sentences:
 
     def __init__(self, doc: Doc, text: str):
         if doc.has_annotation("SENT_START"):
-            sents = [(s.start_char, s.end_char) for s in doc.sents]
+            # the one segmentation (``doc.sents`` is aligned to it), as char ranges already
+            # computed for the claims: iterating ``doc.sents`` builds a Span and Tokens per sentence
+            sents = sentences(doc)
         else:
             sents = [(0, len(text))]
         self.starts = [a for a, _ in sents]

@@ -38,7 +38,7 @@ from spacy.util import filter_spans
 from kgbuild.errors import ExtractError
 from kgbuild.nlp.rules import (CUES_FILE, CUES_KEY, PATTERN_DIR, RELATION_LABELS, literal_alternation, load_rules,
                                pattern_file)
-from kgbuild.nlp.text import _text
+from kgbuild.nlp.text import _CUES_CACHE, _Cue, _text
 
 CUE_LABELS = (*RELATION_LABELS, "negation", "proposes", "compared", "shape")
 
@@ -163,6 +163,9 @@ class CueComponent:
 
     def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
         doc.spans[self.spans_key] = spans
+        if self.spans_key == CUES_KEY:  # the claims stages read them as tuples (``text.cue_spans``)
+            doc.user_data[_CUES_CACHE] = [_Cue(sp.start_char, sp.end_char, sp.start, sp.end, sp.label_,
+                                               sp.id_ or f"cue:{sp.label_}") for sp in spans]
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))

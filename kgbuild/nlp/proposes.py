@@ -28,6 +28,7 @@ else's work ("have been proposed", "recently", "prior work") proposes nothing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 from spacy.tokens import Doc
@@ -87,11 +88,11 @@ _NAME_THEN_HEAD = re.compile(
     r"inspired|driven|aware|free|specific)\b)", re.I)
 
 
-def _lexicon_ranges(doc: Doc) -> set[tuple[int, int]]:
-    """Char ranges of entity spans that came from a lexicon (known, not coined, names)."""
-    if "entities" not in doc.spans:
-        return set()
-    return {(sp.start_char, sp.end_char) for sp in doc.spans["entities"] if (sp.id_ or "").startswith("lexicon")}
+def _lexicon_ranges(entities: list[Entity]) -> set[tuple[int, int]]:
+    """Char ranges of entity mentions that came from a lexicon (known, not coined, names): one
+    mention per entity span, read from the records (no Span objects built)."""
+    return {(m.evidence.start, m.evidence.end) for e in entities for m in e.mentions
+            if (m.evidence.rule or "").startswith("lexicon")}
 
 
 def _modifier(m: _Mention, text: str, sent_start: int, lexicon: set[tuple[int, int]]) -> bool:
@@ -145,9 +146,10 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
     title's "X: ..." prefix. Only entity names (never generic phrases); usually 0-2 per paper."""
     text = _text(doc)
     mentions = [m for m in _doc_mentions(doc, entities, len(text)) if m.type in SYSTEM_TYPES]
+    mention_starts = [m.start for m in mentions]
     sents = _sentences(doc)
     cues = [c for c in _cues(doc) if c.label == "proposes"]
-    lexicon = _lexicon_ranges(doc)
+    lexicon = _lexicon_ranges(entities)
     out: dict[str, Proposal] = {}
     shape_hits = _shape_hits(text)  # one scan per doc; most abstracts have none
 
@@ -175,7 +177,9 @@ def find_proposes(doc: Doc, entities: list[Entity]) -> list[Proposal]:
     for sent in sents:
         if sent[1] <= title_end:
             continue
-        s_mentions = [m for m in mentions if _in(m.start, m.end, sent)]
+        # mentions are sorted by start: only those starting inside the sentence can be in it
+        s_mentions = [m for m in mentions[bisect_left(mention_starts, sent[0]):bisect_right(mention_starts, sent[1])]
+                      if m.end <= sent[1]]
         s_cues = [c for c in cues if _in(c.start, c.end, sent)]
         others = _OTHERS_WORK.search(text, sent[0], sent[1])
         if others:
