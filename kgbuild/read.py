@@ -100,7 +100,9 @@ _SNIFF_BYTES = 64 * 1024
 # --------------------------------------------------------------------------- small helpers
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_RUN_CHARS + 1))
+# (tried at the start of a run only: the same first match as ``\S{N,}``, without rescanning
+# every word from each of its characters)
+_LONG_RUN = re.compile(r"(?<!\S)\S{%d,}" % (MAX_RUN_CHARS + 1))
 
 
 def _clean(text: str) -> str:
@@ -110,9 +112,10 @@ def _clean(text: str) -> str:
     Why sanitise here: a NUL broke the embedded store's query for the whole build, and a lone
     surrogate cannot be encoded as UTF-8, so it crashed the first writer that met it.
     """
-    if _CONTROL.search(text):
+    # (fast paths: a printable string holds no control character, an ASCII one no surrogate)
+    if not text.isprintable() and _CONTROL.search(text):
         text = _CONTROL.sub("", text)
-    if _SURROGATE.search(text):
+    if not text.isascii() and _SURROGATE.search(text):
         text = _SURROGATE.sub("\ufffd", text)
     return " ".join(text.split())
 
