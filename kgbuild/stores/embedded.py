@@ -298,14 +298,8 @@ class EmbeddedStore(GraphStore):
             os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
             return
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._proc is not None and self._proc.pid == pid:
-                if self._proc.poll() is not None:
-                    return
-            elif not _pid_alive(pid):
-                return
-            time.sleep(0.05)
+        if self._gone_within(pid, timeout):
+            return
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -363,14 +357,20 @@ class EmbeddedStore(GraphStore):
             self._proc = None
 
     def _wait_gone(self, pid: int | None, timeout: float = 20.0) -> None:
+        if pid is not None:
+            self._gone_within(pid, timeout)
+
+    def _gone_within(self, pid: int, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for ``pid`` to exit (our own child is reaped); True if it did."""
         deadline = time.monotonic() + timeout
-        while pid is not None and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
             if self._proc is not None and self._proc.pid == pid:
                 if self._proc.poll() is not None:
-                    return
+                    return True
             elif not _pid_alive(pid):
-                return
+                return True
             time.sleep(0.05)
+        return False
 
     def close(self) -> None:
         if self._db is not None:
