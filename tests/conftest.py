@@ -69,3 +69,16 @@ def neo4j_store(request, _neo4j_session_store):
         raise pytest.UsageError(f"{request.node.nodeid} uses neo4j_store without @pytest.mark.neo4j")
     _neo4j_session_store.clear()
     return _neo4j_session_store
+
+
+@pytest.fixture(scope="session")
+def claims_nlp():
+    """A blank pipeline with only the claims components (sentences, numbers, cues): the claims
+    tests hand it entities they build themselves."""
+    import spacy
+
+    n = spacy.blank("en")
+    n.add_pipe("sentencizer")
+    n.add_pipe("kgbuild_numbers")
+    n.add_pipe("kgbuild_cues")
+    return n

@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import spacy
 
 from kgbuild.errors import ExtractError
 from kgbuild.nlp.comparisons import find_comparisons
@@ -38,12 +37,8 @@ def _cases(name: str):
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    n = spacy.blank("en")
-    n.add_pipe("sentencizer")
-    n.add_pipe("kgbuild_numbers")
-    n.add_pipe("kgbuild_cues")
-    return n
+def nlp(claims_nlp):
+    return claims_nlp
 
 
 def _doc_and_entities(nlp, case):

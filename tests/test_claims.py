@@ -19,12 +19,8 @@ from kgbuild.records import Entity, Evidence, Mention
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    n = spacy.blank("en")
-    n.add_pipe("sentencizer")
-    n.add_pipe("kgbuild_numbers")
-    n.add_pipe("kgbuild_cues")
-    return n
+def nlp(claims_nlp):
+    return claims_nlp
 
 
 def make_entities(text: str, spec: dict[str, tuple[str, ...]]) -> list[Entity]:
